@@ -1,0 +1,211 @@
+//! Registered claims (RFC 7519 §4.1), typed, and the time, issuer and audience
+//! checks. All arithmetic is in `i128`, so no claim value can overflow it.
+
+use alloc::{format, string::String, vec::Vec};
+use serde_json::{Map, Value};
+
+use crate::config::Validation;
+use crate::error::{Error, ErrorCode};
+
+/// The registered claims of a verified token.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Claims {
+    /// `iss`.
+    pub issuer: Option<String>,
+    /// `sub`.
+    pub subject: Option<String>,
+    /// `aud`, as a list whether sent as a string or an array.
+    pub audience: Vec<String>,
+    /// `exp`, Unix seconds.
+    pub expires_at: Option<i64>,
+    /// `nbf`, Unix seconds.
+    pub not_before: Option<i64>,
+    /// `iat`, Unix seconds.
+    pub issued_at: Option<i64>,
+    /// `client_id` (RFC 9068 §2.2).
+    pub client_id: Option<String>,
+    /// `jti`.
+    pub jwt_id: Option<String>,
+}
+
+fn invalid(code: ErrorCode, what: String) -> Error {
+    Error::new(code, what)
+}
+
+impl Claims {
+    /// Reads the registered claims, checking their JSON types.
+    pub fn from_payload(payload: &Map<String, Value>) -> Result<Claims, Error> {
+        let string = |name: &str, code: ErrorCode| match payload.get(name) {
+            None => Ok(None),
+            Some(Value::String(text)) => Ok(Some(text.clone())),
+            Some(_) => Err(invalid(code, format!("claim \"{name}\" is not a string"))),
+        };
+        let audience = match payload.get("aud") {
+            None => Vec::new(),
+            Some(Value::String(aud)) => alloc::vec![aud.clone()],
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|item| item.as_str().map(String::from))
+                .collect::<Option<Vec<String>>>()
+                .ok_or_else(|| {
+                    invalid(
+                        ErrorCode::AudienceInvalid,
+                        String::from("claim \"aud\" holds a non-string"),
+                    )
+                })?,
+            Some(_) => {
+                return Err(invalid(
+                    ErrorCode::AudienceInvalid,
+                    String::from("claim \"aud\" is neither a string nor an array of strings"),
+                ))
+            }
+        };
+        Ok(Claims {
+            issuer: string("iss", ErrorCode::IssuerInvalid)?,
+            subject: string("sub", ErrorCode::ClaimInvalid)?,
+            audience,
+            expires_at: numeric_date(payload, "exp")?,
+            not_before: numeric_date(payload, "nbf")?,
+            issued_at: numeric_date(payload, "iat")?,
+            client_id: string("client_id", ErrorCode::ClaimInvalid)?,
+            jwt_id: string("jti", ErrorCode::ClaimInvalid)?,
+        })
+    }
+
+    /// The checks that depend on the clock: `exp`, `nbf`, `iat` and the
+    /// maximum token age, each with the configured leeway. Run on every
+    /// verification, cached or not.
+    pub fn check_time(&self, validation: &Validation, now: u64) -> Result<(), Error> {
+        let now = i128::from(now);
+        let leeway = i128::from(validation.leeway);
+        match self.expires_at {
+            Some(exp) if now >= i128::from(exp) + leeway => {
+                return Err(invalid(
+                    ErrorCode::TokenExpired,
+                    format!("the token expired at {exp}"),
+                ))
+            }
+            None if validation.require_exp => {
+                return Err(invalid(
+                    ErrorCode::ClaimInvalid,
+                    String::from("claim \"exp\" is missing"),
+                ))
+            }
+            _ => {}
+        }
+        if let Some(nbf) = self.not_before {
+            if i128::from(nbf) > now + leeway {
+                return Err(invalid(
+                    ErrorCode::TokenNotYetValid,
+                    format!("the token is not valid before {nbf}"),
+                ));
+            }
+        }
+        if let Some(iat) = self.issued_at {
+            if i128::from(iat) > now + leeway {
+                return Err(invalid(
+                    ErrorCode::TokenNotYetValid,
+                    format!("the token is issued in the future ({iat})"),
+                ));
+            }
+        }
+        if let Some(max_age) = validation.max_token_age {
+            let iat = self.issued_at.ok_or_else(|| {
+                invalid(
+                    ErrorCode::ClaimInvalid,
+                    String::from("claim \"iat\" is missing (a maximum token age is set)"),
+                )
+            })?;
+            if now - i128::from(iat) > i128::from(max_age) + leeway {
+                return Err(invalid(
+                    ErrorCode::TokenExpired,
+                    format!("the token is older than {max_age} s"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The checks that do not depend on the clock: issuer, audience and
+    /// required claims. Their result holds for as long as the token is cached.
+    pub fn check_static(
+        &self,
+        validation: &Validation,
+        payload: &Map<String, Value>,
+    ) -> Result<(), Error> {
+        if !validation.issuers.is_empty() {
+            match &self.issuer {
+                Some(iss) if validation.issuers.iter().any(|want| want == iss) => {}
+                Some(iss) => {
+                    return Err(invalid(
+                        ErrorCode::IssuerInvalid,
+                        format!("issuer \"{}\" is not accepted", crate::header::short(iss)),
+                    ))
+                }
+                None => {
+                    return Err(invalid(
+                        ErrorCode::IssuerInvalid,
+                        String::from("claim \"iss\" is missing"),
+                    ))
+                }
+            }
+        }
+        if !validation.audiences.is_empty()
+            && !self
+                .audience
+                .iter()
+                .any(|aud| validation.audiences.contains(aud))
+        {
+            let what = if self.audience.is_empty() {
+                String::from("claim \"aud\" is missing")
+            } else {
+                String::from("the token is not meant for this audience")
+            };
+            return Err(invalid(ErrorCode::AudienceInvalid, what));
+        }
+        for name in &validation.required_claims {
+            if matches!(payload.get(name), None | Some(Value::Null)) {
+                return Err(invalid(
+                    ErrorCode::ClaimInvalid,
+                    format!("claim \"{name}\" is missing"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A NumericDate must be a JSON number. Integers are taken as they are
+/// (`u64` beyond `i64::MAX` saturates); fractions (RFC 7519 allows them) are
+/// floored, saturating at the `i64` range. Anything else is `claim_invalid`.
+fn numeric_date(payload: &Map<String, Value>, name: &str) -> Result<Option<i64>, Error> {
+    match payload.get(name) {
+        None => Ok(None),
+        Some(Value::Number(number)) => {
+            if let Some(value) = number.as_i64() {
+                Ok(Some(value))
+            } else if number.as_u64().is_some() {
+                Ok(Some(i64::MAX))
+            } else {
+                // `as` saturates and JSON has no NaN or infinity.
+                Ok(number.as_f64().map(|value| floor(value) as i64))
+            }
+        }
+        Some(_) => Err(invalid(
+            ErrorCode::ClaimInvalid,
+            format!("claim \"{name}\" is not a NumericDate (a JSON number)"),
+        )),
+    }
+}
+
+/// `f64::floor` needs std; the cast truncates toward zero, so step down for
+/// negative fractions.
+fn floor(value: f64) -> f64 {
+    let truncated = value as i64 as f64;
+    if truncated > value {
+        truncated - 1.0
+    } else {
+        truncated
+    }
+}

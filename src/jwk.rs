@@ -1,0 +1,350 @@
+//! One JSON Web Key (RFC 7517), parsed strictly into a verification key.
+//!
+//! Each key keeps three forms: the RustCrypto key the pure-Rust provider
+//! verifies with, the DER SubjectPublicKeyInfo that host crypto (Envoy's
+//! BoringSSL) imports, and the public JWK members that WebCrypto imports.
+
+use alloc::{
+    format,
+    string::{String, ToString},
+    vec::Vec,
+};
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+use crate::algorithm::{Algorithm, Curve, KeyFamily};
+use crate::base64url;
+
+/// Smallest RSA modulus accepted, in bits.
+pub const MIN_RSA_BITS: usize = 2048;
+
+/// The verification material of a key.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum KeyMaterial {
+    /// An RSA public key.
+    Rsa(rsa::RsaPublicKey),
+    /// A P-256 public key.
+    P256(p256::PublicKey),
+    /// A P-384 public key.
+    P384(p384::PublicKey),
+    /// A P-521 public key.
+    P521(p521::PublicKey),
+    /// An Ed25519 public key.
+    Ed25519(ed25519_dalek::VerifyingKey),
+    /// An HMAC secret.
+    Oct(Vec<u8>),
+}
+
+/// A usable verification key from a JWK Set.
+#[derive(Debug, Clone)]
+pub struct Jwk {
+    kid: Option<String>,
+    alg: Option<Algorithm>,
+    material: KeyMaterial,
+    public_members: Map<String, Value>,
+    spki_der: Vec<u8>,
+    thumbprint: String,
+}
+
+/// Why a key of a set was not taken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedKey {
+    /// Position of the key in the set's `keys` array.
+    pub index: usize,
+    /// Its `kid`, if it had a string one.
+    pub kid: Option<String>,
+    /// Why it was skipped.
+    pub reason: String,
+}
+
+impl Jwk {
+    /// Parses one JWK object. Errors say why the key cannot be used.
+    pub fn from_object(object: &Map<String, Value>) -> Result<Jwk, String> {
+        let kid = optional_string(object, "kid")?;
+        let alg = match optional_string(object, "alg")? {
+            None => None,
+            Some(name) => Some(
+                Algorithm::from_name(&name).ok_or_else(|| format!("unsupported alg \"{name}\""))?,
+            ),
+        };
+        if let Some(key_use) = optional_string(object, "use")? {
+            if key_use != "sig" {
+                return Err(format!("use is \"{key_use}\", not \"sig\""));
+            }
+        }
+        if let Some(ops) = object.get("key_ops") {
+            let ops = ops.as_array().ok_or("key_ops is not an array")?;
+            if !ops.iter().any(|op| op.as_str() == Some("verify")) {
+                return Err(String::from("key_ops does not allow \"verify\""));
+            }
+        }
+        let kty = optional_string(object, "kty")?.ok_or("missing kty")?;
+        let (material, public_members) = match kty.as_str() {
+            "RSA" => parse_rsa(object)?,
+            "EC" => parse_ec(object)?,
+            "OKP" => parse_okp(object)?,
+            "oct" => parse_oct(object, alg)?,
+            other => return Err(format!("unsupported kty \"{other}\"")),
+        };
+        if let Some(alg) = alg {
+            if !family_matches(alg.key_family(), &material) {
+                return Err(format!("alg {alg} does not fit kty {kty}"));
+            }
+        }
+        let spki_der = spki_der(&material)?;
+        let thumbprint = thumbprint(&public_members);
+        Ok(Jwk {
+            kid,
+            alg,
+            material,
+            public_members,
+            spki_der,
+            thumbprint,
+        })
+    }
+
+    /// The key's `kid`.
+    pub fn kid(&self) -> Option<&str> {
+        self.kid.as_deref()
+    }
+
+    /// The JWK `alg` the key is bound to, if it names one.
+    pub fn alg(&self) -> Option<Algorithm> {
+        self.alg
+    }
+
+    /// The key material.
+    pub fn material(&self) -> &KeyMaterial {
+        &self.material
+    }
+
+    /// The public JWK members (`kty` and the key parameters; for `oct`, `k`),
+    /// in the form WebCrypto's `importKey("jwk", ...)` takes.
+    pub fn public_members(&self) -> &Map<String, Value> {
+        &self.public_members
+    }
+
+    /// DER-encoded SubjectPublicKeyInfo (empty for `oct` keys), as BoringSSL's
+    /// `EVP_parse_public_key` and Envoy's `verify_signature` take it.
+    pub fn spki_der(&self) -> &[u8] {
+        &self.spki_der
+    }
+
+    /// RFC 7638 SHA-256 thumbprint, base64url.
+    pub fn thumbprint(&self) -> &str {
+        &self.thumbprint
+    }
+
+    /// Key size in bits (RSA modulus, curve order, HMAC secret length).
+    pub fn bits(&self) -> usize {
+        match &self.material {
+            KeyMaterial::Rsa(key) => rsa::traits::PublicKeyParts::n(key).bits(),
+            KeyMaterial::P256(_) => 256,
+            KeyMaterial::P384(_) => 384,
+            KeyMaterial::P521(_) => 521,
+            KeyMaterial::Ed25519(_) => 256,
+            KeyMaterial::Oct(secret) => secret.len().saturating_mul(8),
+        }
+    }
+
+    /// `kty` (and `crv`) as a short label such as `EC P-256`.
+    pub fn type_label(&self) -> &'static str {
+        match &self.material {
+            KeyMaterial::Rsa(_) => "RSA",
+            KeyMaterial::P256(_) => "EC P-256",
+            KeyMaterial::P384(_) => "EC P-384",
+            KeyMaterial::P521(_) => "EC P-521",
+            KeyMaterial::Ed25519(_) => "OKP Ed25519",
+            KeyMaterial::Oct(_) => "oct",
+        }
+    }
+
+    /// Whether this key may verify a token signed with `alg`: the key type and
+    /// curve must fit, a JWK `alg` must be the same, and an HMAC secret must be
+    /// at least as long as the hash output (RFC 7518 §3.2).
+    pub fn can_verify(&self, alg: Algorithm) -> bool {
+        if self.alg.is_some_and(|bound| bound != alg) {
+            return false;
+        }
+        if let KeyMaterial::Oct(secret) = &self.material {
+            if secret.len() < alg.hash().output_len() {
+                return false;
+            }
+        }
+        family_matches(alg.key_family(), &self.material)
+    }
+}
+
+fn family_matches(family: KeyFamily, material: &KeyMaterial) -> bool {
+    matches!(
+        (family, material),
+        (KeyFamily::Oct, KeyMaterial::Oct(_))
+            | (KeyFamily::Rsa, KeyMaterial::Rsa(_))
+            | (KeyFamily::Ec(Curve::P256), KeyMaterial::P256(_))
+            | (KeyFamily::Ec(Curve::P384), KeyMaterial::P384(_))
+            | (KeyFamily::Ec(Curve::P521), KeyMaterial::P521(_))
+            | (KeyFamily::Ed25519, KeyMaterial::Ed25519(_))
+    )
+}
+
+fn optional_string(object: &Map<String, Value>, name: &str) -> Result<Option<String>, String> {
+    match object.get(name) {
+        None => Ok(None),
+        Some(Value::String(text)) => Ok(Some(text.clone())),
+        Some(_) => Err(format!("{name} is not a string")),
+    }
+}
+
+fn required_bytes(object: &Map<String, Value>, name: &str) -> Result<Vec<u8>, String> {
+    let text = optional_string(object, name)?.ok_or_else(|| format!("missing {name}"))?;
+    base64url::decode(text.as_bytes()).ok_or_else(|| format!("{name} is not canonical base64url"))
+}
+
+fn members(pairs: &[(&str, &[u8])], kty: &str, crv: Option<&str>) -> Map<String, Value> {
+    let mut map = Map::new();
+    map.insert("kty".to_string(), kty.into());
+    if let Some(crv) = crv {
+        map.insert("crv".to_string(), crv.into());
+    }
+    for (name, bytes) in pairs {
+        map.insert((*name).to_string(), base64url::encode(bytes).into());
+    }
+    map
+}
+
+type Parsed = (KeyMaterial, Map<String, Value>);
+
+fn parse_rsa(object: &Map<String, Value>) -> Result<Parsed, String> {
+    let n = required_bytes(object, "n")?;
+    let e = required_bytes(object, "e")?;
+    let n = strip_leading_zeros(&n);
+    let e = strip_leading_zeros(&e);
+    let bits = n
+        .len()
+        .saturating_mul(8)
+        .saturating_sub(n.first().map_or(0, |byte| byte.leading_zeros() as usize));
+    if bits < MIN_RSA_BITS {
+        return Err(format!(
+            "RSA key too weak: {bits} bits, minimum {MIN_RSA_BITS}"
+        ));
+    }
+    let key = rsa::RsaPublicKey::new(
+        rsa::BigUint::from_bytes_be(n),
+        rsa::BigUint::from_bytes_be(e),
+    )
+    .map_err(|err| format!("invalid RSA key: {err}"))?;
+    Ok((
+        KeyMaterial::Rsa(key),
+        members(&[("e", e), ("n", n)], "RSA", None),
+    ))
+}
+
+fn strip_leading_zeros(bytes: &[u8]) -> &[u8] {
+    let start = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
+    bytes.get(start..).unwrap_or_default()
+}
+
+fn parse_ec(object: &Map<String, Value>) -> Result<Parsed, String> {
+    let crv = optional_string(object, "crv")?.ok_or("missing crv")?;
+    let curve = match crv.as_str() {
+        "P-256" => Curve::P256,
+        "P-384" => Curve::P384,
+        "P-521" => Curve::P521,
+        other => return Err(format!("unsupported EC crv \"{other}\"")),
+    };
+    let x = required_bytes(object, "x")?;
+    let y = required_bytes(object, "y")?;
+    let len = curve.coordinate_len();
+    if x.len() != len || y.len() != len {
+        return Err(format!("{crv} coordinates must be {len} bytes each"));
+    }
+    let mut sec1 = Vec::with_capacity(1 + 2 * len);
+    sec1.push(0x04);
+    sec1.extend_from_slice(&x);
+    sec1.extend_from_slice(&y);
+    let not_on_curve = || format!("point is not on {crv}");
+    let material = match curve {
+        Curve::P256 => {
+            KeyMaterial::P256(p256::PublicKey::from_sec1_bytes(&sec1).map_err(|_| not_on_curve())?)
+        }
+        Curve::P384 => {
+            KeyMaterial::P384(p384::PublicKey::from_sec1_bytes(&sec1).map_err(|_| not_on_curve())?)
+        }
+        Curve::P521 => {
+            KeyMaterial::P521(p521::PublicKey::from_sec1_bytes(&sec1).map_err(|_| not_on_curve())?)
+        }
+    };
+    Ok((
+        material,
+        members(&[("x", &x), ("y", &y)], "EC", Some(curve.name())),
+    ))
+}
+
+fn parse_okp(object: &Map<String, Value>) -> Result<Parsed, String> {
+    let crv = optional_string(object, "crv")?.ok_or("missing crv")?;
+    if crv != "Ed25519" {
+        return Err(format!("unsupported OKP crv \"{crv}\""));
+    }
+    let x = required_bytes(object, "x")?;
+    let bytes: [u8; 32] = x
+        .as_slice()
+        .try_into()
+        .map_err(|_| String::from("Ed25519 x must be 32 bytes"))?;
+    let key = ed25519_dalek::VerifyingKey::from_bytes(&bytes)
+        .map_err(|_| String::from("Ed25519 x is not a valid point"))?;
+    if key.is_weak() {
+        return Err(String::from("Ed25519 key has small order"));
+    }
+    Ok((
+        KeyMaterial::Ed25519(key),
+        members(&[("x", &x)], "OKP", Some("Ed25519")),
+    ))
+}
+
+fn parse_oct(object: &Map<String, Value>, alg: Option<Algorithm>) -> Result<Parsed, String> {
+    let secret = required_bytes(object, "k")?;
+    // Without an `alg` the secret must at least suit HS256; `can_verify`
+    // checks it against the hash of the token's algorithm.
+    let minimum = alg.map_or(32, |alg| alg.hash().output_len());
+    if secret.len() < minimum {
+        return Err(format!(
+            "HMAC secret too weak: {} bytes, minimum {minimum}",
+            secret.len()
+        ));
+    }
+    let public = members(&[("k", &secret)], "oct", None);
+    Ok((KeyMaterial::Oct(secret), public))
+}
+
+fn spki_der(material: &KeyMaterial) -> Result<Vec<u8>, String> {
+    use p256::pkcs8::EncodePublicKey;
+    let der = match material {
+        KeyMaterial::Rsa(key) => key.to_public_key_der(),
+        KeyMaterial::P256(key) => key.to_public_key_der(),
+        KeyMaterial::P384(key) => key.to_public_key_der(),
+        KeyMaterial::P521(key) => key.to_public_key_der(),
+        KeyMaterial::Ed25519(_) | KeyMaterial::Oct(_) => return Ok(Vec::new()),
+    };
+    der.map(|doc| doc.as_bytes().to_vec())
+        .map_err(|err| format!("cannot encode key: {err}"))
+}
+
+/// RFC 7638: SHA-256 over the required members, sorted, without white space.
+fn thumbprint(public_members: &Map<String, Value>) -> String {
+    // Sorted explicitly: serde_json's `preserve_order` feature, if any crate
+    // turns it on, would keep insertion order instead.
+    let mut entries: Vec<(&String, &Value)> = public_members.iter().collect();
+    entries.sort_by(|a, b| a.0.cmp(b.0));
+    let mut canonical = String::from("{");
+    for (position, (name, value)) in entries.into_iter().enumerate() {
+        if position > 0 {
+            canonical.push(',');
+        }
+        canonical.push_str(&Value::String(name.clone()).to_string());
+        canonical.push(':');
+        canonical.push_str(&value.to_string());
+    }
+    canonical.push('}');
+    base64url::encode(&Sha256::digest(canonical.as_bytes()))
+}

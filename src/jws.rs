@@ -1,0 +1,119 @@
+//! Strict compact-JWS splitting and decoding (RFC 7515 §7.1), done before
+//! anything in the token is trusted.
+
+use alloc::{format, string::String, vec::Vec};
+use serde_json::{Map, Value};
+
+use crate::algorithm::Algorithm;
+use crate::base64url;
+use crate::error::{Error, ErrorCode};
+use crate::header::Header;
+use crate::json;
+
+/// Default cap on a whole token, in bytes.
+pub const DEFAULT_MAX_TOKEN_BYTES: usize = 16 * 1024;
+
+/// A token whose header passed the checks but whose signature is not yet verified.
+#[derive(Debug, Clone)]
+pub struct UntrustedToken<'a> {
+    header: Header,
+    signing_input: &'a str,
+    payload_b64: &'a str,
+    signature: Vec<u8>,
+}
+
+impl<'a> UntrustedToken<'a> {
+    /// Splits and checks `token`: size cap, exactly three non-empty parts,
+    /// canonical base64url, a strict header object, `alg` in `allowed`.
+    pub fn parse(token: &'a str, max_bytes: usize, allowed: &[Algorithm]) -> Result<Self, Error> {
+        let (header_b64, payload_b64, signature_b64) = split(token, max_bytes)?;
+        let header = Header::from_object(decode_object(header_b64, "header")?, allowed)?;
+        let signature = base64url::decode(signature_b64.as_bytes())
+            .ok_or_else(|| malformed("signature is not canonical base64url"))?;
+        let signing_input = token
+            .get(..header_b64.len() + 1 + payload_b64.len())
+            .ok_or_else(|| malformed("token is not splittable"))?;
+        Ok(UntrustedToken {
+            header,
+            signing_input,
+            payload_b64,
+            signature,
+        })
+    }
+
+    /// The checked header.
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// `BASE64URL(header) || '.' || BASE64URL(payload)`: what the signature covers.
+    pub fn signing_input(&self) -> &'a str {
+        self.signing_input
+    }
+
+    /// The payload, still base64url-encoded.
+    pub fn payload_b64(&self) -> &'a str {
+        self.payload_b64
+    }
+
+    /// The decoded signature bytes.
+    pub fn signature(&self) -> &[u8] {
+        &self.signature
+    }
+
+    /// Decodes the payload as a strict JSON object. Call only after the
+    /// signature verified: claims are not parsed before that.
+    pub fn payload(&self) -> Result<Map<String, Value>, Error> {
+        decode_object(self.payload_b64, "payload")
+    }
+
+    /// Consumes the token, keeping the header.
+    pub fn into_header(self) -> Header {
+        self.header
+    }
+}
+
+/// Decodes header and payload without verifying anything (for tooling).
+pub fn decode_unverified(
+    token: &str,
+    max_bytes: usize,
+) -> Result<(Map<String, Value>, Map<String, Value>), Error> {
+    let (header_b64, payload_b64, signature_b64) = split(token, max_bytes)?;
+    let header = decode_object(header_b64, "header")?;
+    let payload = decode_object(payload_b64, "payload")?;
+    base64url::decode(signature_b64.as_bytes())
+        .ok_or_else(|| malformed("signature is not canonical base64url"))?;
+    Ok((header, payload))
+}
+
+fn split(token: &str, max_bytes: usize) -> Result<(&str, &str, &str), Error> {
+    if token.len() > max_bytes {
+        return Err(malformed(&format!(
+            "token is {} bytes, more than the limit of {max_bytes}",
+            token.len()
+        )));
+    }
+    let mut parts = token.split('.');
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(header), Some(payload), Some(signature), None)
+            if !header.is_empty() && !payload.is_empty() && !signature.is_empty() =>
+        {
+            Ok((header, payload, signature))
+        }
+        (_, _, _, Some(_)) => Err(malformed(
+            "token has more than three parts (JWE and JSON serialisations are not accepted)",
+        )),
+        _ => Err(malformed("token is not three non-empty base64url parts")),
+    }
+}
+
+fn decode_object(part: &str, what: &str) -> Result<Map<String, Value>, Error> {
+    let bytes = base64url::decode(part.as_bytes())
+        .ok_or_else(|| malformed(&format!("{what} is not canonical base64url")))?;
+    json::parse_object(&bytes)
+        .map_err(|err| malformed(&format!("{what} is not a valid JSON object: {err}")))
+}
+
+fn malformed(what: &str) -> Error {
+    Error::new(ErrorCode::TokenMalformed, String::from(what))
+}
