@@ -28,8 +28,11 @@ impl<'a> UntrustedToken<'a> {
     pub fn parse(token: &'a str, max_bytes: usize, allowed: &[Algorithm]) -> Result<Self, Error> {
         let (header_b64, payload_b64, signature_b64) = split(token, max_bytes)?;
         let header = Header::from_object(decode_object(header_b64, "header")?, allowed)?;
+        // An empty signature is judged after the header, so that `alg: none`
+        // tokens are reported as `algorithm_not_allowed`.
         let signature = base64url::decode(signature_b64.as_bytes())
-            .ok_or_else(|| malformed("signature is not canonical base64url"))?;
+            .filter(|signature| !signature.is_empty())
+            .ok_or_else(|| malformed("signature is empty or not canonical base64url"))?;
         let signing_input = token
             .get(..header_b64.len() + 1 + payload_b64.len())
             .ok_or_else(|| malformed("token is not splittable"))?;
@@ -73,17 +76,23 @@ impl<'a> UntrustedToken<'a> {
     }
 }
 
+/// Header and payload of a token decoded without verification.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decoded {
+    /// The JOSE header members.
+    pub header: Map<String, Value>,
+    /// The claims.
+    pub payload: Map<String, Value>,
+}
+
 /// Decodes header and payload without verifying anything (for tooling).
-pub fn decode_unverified(
-    token: &str,
-    max_bytes: usize,
-) -> Result<(Map<String, Value>, Map<String, Value>), Error> {
+pub fn decode_unverified(token: &str, max_bytes: usize) -> Result<Decoded, Error> {
     let (header_b64, payload_b64, signature_b64) = split(token, max_bytes)?;
     let header = decode_object(header_b64, "header")?;
     let payload = decode_object(payload_b64, "payload")?;
     base64url::decode(signature_b64.as_bytes())
         .ok_or_else(|| malformed("signature is not canonical base64url"))?;
-    Ok((header, payload))
+    Ok(Decoded { header, payload })
 }
 
 fn split(token: &str, max_bytes: usize) -> Result<(&str, &str, &str), Error> {
@@ -96,14 +105,14 @@ fn split(token: &str, max_bytes: usize) -> Result<(&str, &str, &str), Error> {
     let mut parts = token.split('.');
     match (parts.next(), parts.next(), parts.next(), parts.next()) {
         (Some(header), Some(payload), Some(signature), None)
-            if !header.is_empty() && !payload.is_empty() && !signature.is_empty() =>
+            if !header.is_empty() && !payload.is_empty() =>
         {
             Ok((header, payload, signature))
         }
         (_, _, _, Some(_)) => Err(malformed(
             "token has more than three parts (JWE and JSON serialisations are not accepted)",
         )),
-        _ => Err(malformed("token is not three non-empty base64url parts")),
+        _ => Err(malformed("token is not three base64url parts with a non-empty header and payload")),
     }
 }
 

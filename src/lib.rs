@@ -69,7 +69,7 @@ pub use config::Validation;
 pub use error::{Error, ErrorCode};
 pub use header::Header;
 pub use jwk::Jwk;
-pub use jws::{decode_unverified, UntrustedToken};
+pub use jws::{decode_unverified, Decoded, UntrustedToken};
 pub use keyset::{KeySet, KeySetError};
 pub use policy::{ClaimRule, Requirements};
 pub use provider::{CryptoProvider, RustCrypto};
