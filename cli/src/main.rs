@@ -2,6 +2,7 @@
 
 mod decode;
 mod input;
+mod issuer;
 mod jwks;
 mod times;
 mod verify;
@@ -34,6 +35,8 @@ enum Command {
     Verify(verify::Args),
     /// List the keys of a JWK Set, and those skipped and why.
     Jwks(jwks::Args),
+    /// Run a development OAuth 2.0 authorization server (client credentials).
+    Issuer(issuer::Args),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +45,7 @@ fn main() -> ExitCode {
         Command::Decode(args) => decode::run(&args),
         Command::Verify(args) => verify::run(&args),
         Command::Jwks(args) => jwks::run(&args),
+        Command::Issuer(args) => issuer::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
