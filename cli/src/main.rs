@@ -1,6 +1,7 @@
 //! `jwtgate`: decode, verify and inspect JWT access tokens and JWK Sets.
 
 mod decode;
+mod demo;
 mod input;
 mod issuer;
 mod jwks;
@@ -35,6 +36,8 @@ enum Command {
     Verify(verify::Args),
     /// List the keys of a JWK Set, and those skipped and why.
     Jwks(jwks::Args),
+    /// Run the seed's flow end to end: issuer, Envoy and an edge worker in front of a sample API.
+    Demo(demo::Args),
     /// Run a development OAuth 2.0 authorization server (client credentials).
     Issuer(issuer::Args),
 }
@@ -46,6 +49,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => verify::run(&args),
         Command::Jwks(args) => jwks::run(&args),
         Command::Issuer(args) => issuer::run(&args),
+        Command::Demo(args) => demo::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
