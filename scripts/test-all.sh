@@ -24,13 +24,3 @@ cargo build -j2 -p jwtgate --target wasm32-wasip1
 
 section "core and command tests (includes the bounded property-based fuzz pass)"
 cargo test -j2 -p jwtgate -p jwtgate-cli
-
-section "Envoy filter: real Envoy 1.40 end to end"
-./envoy/test.sh
-
-section "npm package: Node, workerd, Deno, Bun, Chromium"
-./js/test.sh
-
-section "the demo, non-interactively"
-cargo build -j2 -p jwtgate-cli
-./target/debug/jwtgate demo
