@@ -70,7 +70,10 @@ impl<'de> Visitor<'de> for StrictValue {
             // One map search per member: the entry says whether it repeats.
             match map.entry(key) {
                 Entry::Occupied(entry) => {
-                    return Err(de::Error::custom(format!("duplicate member \"{}\"", entry.key())));
+                    return Err(de::Error::custom(format!(
+                        "duplicate member \"{}\"",
+                        entry.key()
+                    )));
                 }
                 Entry::Vacant(entry) => {
                     entry.insert(access.next_value_seed(StrictValue)?);
