@@ -1,0 +1,75 @@
+//! Times RS256 verification of `examples/token.jwt` under key `rsa-1` of
+//! `examples/jwks.json`: (a) jwt-compact's `Rsa` on the `rsa` crate, the
+//! provider before the fast path; (b) `RustCrypto`, the provider as built.
+//!
+//! `cargo run --release -- 2000` natively, or build for wasm32-wasip1 and run
+//! `node run.mjs target/wasm32-wasip1/release/jwtgate-wasm-rsa-bench.wasm 2000`.
+
+use std::time::Instant;
+
+use jwt_compact::{Algorithm as _, AlgorithmSignature as _};
+use jwtgate::{base64url, Algorithm, CryptoProvider, KeySet, RustCrypto};
+
+const JWKS: &str = include_str!("../../../examples/jwks.json");
+const TOKEN: &str = include_str!("../../../examples/token.jwt");
+
+fn main() {
+    let iterations: u32 = std::env::args()
+        .nth(1)
+        .and_then(|arg| arg.parse().ok())
+        .unwrap_or(1000);
+    let token = TOKEN.trim();
+    let (input, signature) = token.rsplit_once('.').expect("token has a signature");
+    let signature = base64url::decode(signature.as_bytes()).expect("base64url signature");
+    let message = input.as_bytes();
+
+    let start = Instant::now();
+    let keys = KeySet::from_json(JWKS.as_bytes()).expect("key set parses");
+    let parse = start.elapsed();
+    let jwk = keys
+        .keys()
+        .iter()
+        .find(|key| key.kid() == Some("rsa-1"))
+        .expect("key rsa-1");
+    let public = rsa_public_key(jwk);
+
+    // (a) jwt-compact's Rsa on the rsa crate.
+    let old = jwt_compact::alg::Rsa::rs256();
+    let old_signature = jwt_compact::alg::RsaSignature::try_from_slice(&signature).expect("sig");
+    assert!(old.verify_signature(&old_signature, &public, message));
+    // (b) the provider.
+    assert!(RustCrypto.verify(Algorithm::RS256, jwk, message, &signature));
+
+    let mut bad = signature.clone();
+    if let Some(byte) = bad.last_mut() {
+        *byte ^= 1;
+    }
+    assert!(!RustCrypto.verify(Algorithm::RS256, jwk, message, &bad));
+
+    let time = |label: &str, f: &dyn Fn() -> bool| {
+        for _ in 0..iterations.min(50) {
+            assert!(f());
+        }
+        let start = Instant::now();
+        for _ in 0..iterations {
+            assert!(f());
+        }
+        let per = start.elapsed().as_secs_f64() * 1e6 / f64::from(iterations);
+        println!("{label}: {per:.1} us/verify ({iterations} iterations)");
+    };
+    println!("key set parse (3 keys incl. 2 RSA): {:.1} us", parse.as_secs_f64() * 1e6);
+    time("(a) jwt-compact Rsa (rsa 0.9)      RS256", &|| {
+        let sig = jwt_compact::alg::RsaSignature::try_from_slice(&signature).expect("sig");
+        old.verify_signature(&sig, &public, message)
+    });
+    time("(b) jwtgate RustCrypto provider     RS256", &|| {
+        RustCrypto.verify(Algorithm::RS256, jwk, message, &signature)
+    });
+}
+
+fn rsa_public_key(jwk: &jwtgate::Jwk) -> rsa::RsaPublicKey {
+    match jwk.material() {
+        jwtgate::jwk::KeyMaterial::Rsa(key) => key.public_key().clone(),
+        _ => panic!("not an RSA key"),
+    }
+}
