@@ -4,10 +4,11 @@
 //! jwt-compact 0.8's `Rsa` verifies through the `rsa` 0.9 crate, which runs a
 //! general `num-bigint-dig` `modpow` per signature: about 0.75 ms for RS256
 //! in wasm32. With `e = 65537` the public operation is only 16 modular
-//! squarings and one multiplication, so [`RsaKey`] keeps crypto-bigint's
-//! [`DynResidueParams`] (`R mod n`, `R^2 mod n`, `-n^-1 mod 2^w`) for its
-//! modulus, and verification is square-and-multiply over the bits of `e` in
-//! Montgomery form. Nothing here is secret, so variable time is fine.
+//! squarings and one multiplication, so [`RsaKey`] keeps the Montgomery
+//! parameters of its modulus (`R^2 mod n`, `-n^-1 mod 2^w`), and
+//! verification is square-and-multiply over the bits of `e` with
+//! crypto-bigint's Montgomery multiplication. Nothing here is secret, so
+//! variable time is fine.
 //!
 //! Padding is checked strictly:
 //! - PKCS#1 v1.5 (RFC 8017 §8.2.2): the signature must be exactly as long as
@@ -24,10 +25,7 @@
 use alloc::{borrow::Cow, boxed::Box, string::String, vec, vec::Vec};
 use core::fmt;
 
-use crypto_bigint::{
-    modular::runtime_mod::{DynResidue, DynResidueParams},
-    Uint, Word, U2048, U3072, U4096,
-};
+use crypto_bigint::{modular::montgomery_reduction, Limb, Uint, Word, U2048, U3072, U4096};
 use jwt_compact::{Algorithm, AlgorithmSignature};
 use sha2::{Digest, Sha256, Sha384, Sha512};
 
@@ -52,9 +50,73 @@ pub struct RsaKey {
 /// Montgomery parameters of the modulus in the smallest supported width.
 #[derive(Clone)]
 enum Montgomery {
-    W2048(Box<DynResidueParams<{ U2048::LIMBS }>>),
-    W3072(Box<DynResidueParams<{ U3072::LIMBS }>>),
-    W4096(Box<DynResidueParams<{ U4096::LIMBS }>>),
+    W2048(Box<MontParams<{ U2048::LIMBS }>>),
+    W3072(Box<MontParams<{ U3072::LIMBS }>>),
+    W4096(Box<MontParams<{ U4096::LIMBS }>>),
+}
+
+/// What Montgomery arithmetic modulo an odd `n` needs, with `R = 2^(64 *
+/// LIMBS)` on 64-bit targets and `2^(32 * LIMBS)` on wasm32. The arithmetic
+/// itself is crypto-bigint's (`mul_wide`, `square_wide`,
+/// `montgomery_reduction`); only `R^2 mod n` is computed differently from
+/// its `DynResidueParams` (a constant-time wide division): in variable time,
+/// by doublings and five Montgomery squarings. Nor are the parameters copied into every residue.
+#[derive(Clone)]
+struct MontParams<const LIMBS: usize> {
+    n: Uint<LIMBS>,
+    /// `R^2 mod n`, to move into Montgomery form.
+    r2: Uint<LIMBS>,
+    /// `-n^-1 mod 2^w` (w = limb bits).
+    n_neg_inv: Limb,
+}
+
+impl<const LIMBS: usize> MontParams<LIMBS> {
+    /// `n` must be odd and `bits` its bit length, at least 1.
+    fn new(n: Uint<LIMBS>, bits: usize) -> Option<Self> {
+        let width = LIMBS.checked_mul(usize::try_from(Word::BITS).ok()?)?;
+        let start = bits.checked_sub(1)?;
+        if bits > width || n.as_words().first()? & 1 == 0 {
+            return None;
+        }
+        let low = Uint::<1>::from_words([*n.as_words().first()?]);
+        let [inv] = low
+            .inv_mod2k_vartime(usize::try_from(Word::BITS).ok()?)
+            .to_words();
+        let mut params = MontParams {
+            n,
+            r2: Uint::ZERO,
+            n_neg_inv: Limb(inv.wrapping_neg()),
+        };
+        // R^2 mod n: double 2^(bits - 1) < n modulo n up to 2^(width + d)
+        // = 2^d * R, the Montgomery form of 2^d for d = width / 32, then
+        // square that five times in Montgomery form: (2^d)^32 = 2^width = R,
+        // whose Montgomery form is R^2 mod n.
+        let d = width.checked_div(32)?;
+        let mut x = Uint::<LIMBS>::ONE.shl_vartime(start);
+        for _ in start..width.checked_add(d)? {
+            x = x.add_mod(&x, &params.n);
+        }
+        for _ in 0..5 {
+            x = params.square(&x);
+        }
+        params.r2 = x;
+        Some(params)
+    }
+
+    /// `a * b / R mod n` for `a, b < n`.
+    fn mul(&self, a: &Uint<LIMBS>, b: &Uint<LIMBS>) -> Uint<LIMBS> {
+        montgomery_reduction(&a.mul_wide(b), &self.n, self.n_neg_inv)
+    }
+
+    /// `a^2 / R mod n` for `a < n`.
+    fn square(&self, a: &Uint<LIMBS>) -> Uint<LIMBS> {
+        montgomery_reduction(&a.square_wide(), &self.n, self.n_neg_inv)
+    }
+
+    /// `a / R mod n`: out of Montgomery form.
+    fn reduce(&self, a: &Uint<LIMBS>) -> Uint<LIMBS> {
+        montgomery_reduction(&(*a, Uint::ZERO), &self.n, self.n_neg_inv)
+    }
 }
 
 impl fmt::Debug for RsaKey {
@@ -94,23 +156,24 @@ impl RsaKey {
         let e = e_bytes
             .iter()
             .fold(0u64, |acc, byte| (acc << 8) | u64::from(*byte));
-        // Montgomery form needs an odd modulus (`DynResidueParams::new`
-        // panics otherwise); the `rsa` crate has checked it, check again.
+        // Montgomery form needs an odd modulus; the `rsa` crate has checked
+        // it, check again.
         if !matches!(n.last(), Some(byte) if byte & 1 == 1) || e < 3 || e & 1 == 0 {
             return Err(String::from("invalid RSA key: even modulus or exponent"));
         }
+        let unfit = || String::from("invalid RSA key: modulus does not fit");
         let montgomery = if bits <= 2048 {
-            Montgomery::W2048(Box::new(DynResidueParams::new(&uint_from_be(&n).ok_or(
-                "invalid RSA key: modulus does not fit",
-            )?)))
+            Montgomery::W2048(Box::new(
+                MontParams::new(uint_from_be(&n).ok_or_else(unfit)?, bits).ok_or_else(unfit)?,
+            ))
         } else if bits <= 3072 {
-            Montgomery::W3072(Box::new(DynResidueParams::new(&uint_from_be(&n).ok_or(
-                "invalid RSA key: modulus does not fit",
-            )?)))
+            Montgomery::W3072(Box::new(
+                MontParams::new(uint_from_be(&n).ok_or_else(unfit)?, bits).ok_or_else(unfit)?,
+            ))
         } else if bits <= 4096 {
-            Montgomery::W4096(Box::new(DynResidueParams::new(&uint_from_be(&n).ok_or(
-                "invalid RSA key: modulus does not fit",
-            )?)))
+            Montgomery::W4096(Box::new(
+                MontParams::new(uint_from_be(&n).ok_or_else(unfit)?, bits).ok_or_else(unfit)?,
+            ))
         } else {
             return Err(String::from("invalid RSA key: modulus over 4096 bits"));
         };
@@ -158,22 +221,23 @@ impl RsaKey {
 /// `base^e mod n` by left-to-right square-and-multiply in Montgomery form,
 /// as `k` big-endian bytes. `base < n` is the caller's check.
 fn modexp<const LIMBS: usize>(
-    params: &DynResidueParams<LIMBS>,
+    params: &MontParams<LIMBS>,
     e: u64,
     base: &[u8],
     k: usize,
 ) -> Option<Vec<u8>> {
-    let base = DynResidue::new(&uint_from_be::<LIMBS>(base)?, *params);
+    // base * R mod n.
+    let base = params.mul(&uint_from_be::<LIMBS>(base)?, &params.r2);
     let mut acc = base;
     // `e >= 3`, so its top bit is bit `top` >= 1; `acc` starts as base^1.
     let top = u64::BITS.checked_sub(e.leading_zeros())?.checked_sub(1)?;
     for bit in (0..top).rev() {
-        acc = acc.square();
+        acc = params.square(&acc);
         if e.checked_shr(bit)? & 1 == 1 {
-            acc = acc.mul(&base);
+            acc = params.mul(&acc, &base);
         }
     }
-    uint_to_be(&acc.retrieve(), k)
+    uint_to_be(&params.reduce(&acc), k)
 }
 
 /// Big-endian bytes (at most `LIMBS` words' worth) to a `Uint`.

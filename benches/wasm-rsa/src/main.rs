@@ -58,6 +58,19 @@ fn main() {
         println!("{label}: {per:.1} us/verify ({iterations} iterations)");
     };
     println!("key set parse (3 keys incl. 2 RSA): {:.1} us", parse.as_secs_f64() * 1e6);
+    let (n, e) = match jwk.public_members() {
+        members => (
+            base64url::decode(members["n"].as_str().expect("n").as_bytes()).expect("n"),
+            base64url::decode(members["e"].as_str().expect("e").as_bytes()).expect("e"),
+        ),
+    };
+    time("    key setup: rsa::RsaPublicKey::new     ", &|| {
+        rsa::RsaPublicKey::new(rsa::BigUint::from_bytes_be(&n), rsa::BigUint::from_bytes_be(&e))
+            .is_ok()
+    });
+    time("    key setup: jwtgate alg::RsaKey        ", &|| {
+        jwtgate::alg::RsaKey::from_be_bytes(&n, &e).is_ok()
+    });
     time("(a) jwt-compact Rsa (rsa 0.9)      RS256", &|| {
         let sig = jwt_compact::alg::RsaSignature::try_from_slice(&signature).expect("sig");
         old.verify_signature(&sig, &public, message)
