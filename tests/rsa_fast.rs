@@ -102,7 +102,7 @@ fn mutation() -> impl Strategy<Value = Mutation> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
     /// Signs a random message with a random key and algorithm, mutates
     /// (or not), and checks that both paths agree (and that unmutated
@@ -217,8 +217,14 @@ fn public_operation_edges() {
         }
         // 0^e = 0, 1^e = 1, (n - 1)^e = n - 1 (e odd).
         assert_eq!(key.fast.public_operation(&vec![0u8; k]), Some(vec![0u8; k]));
-        assert_eq!(key.fast.public_operation(&one_bytes), Some(one_bytes.clone()));
-        assert_eq!(key.fast.public_operation(&n_minus_1), Some(n_minus_1.clone()));
+        assert_eq!(
+            key.fast.public_operation(&one_bytes),
+            Some(one_bytes.clone())
+        );
+        assert_eq!(
+            key.fast.public_operation(&n_minus_1),
+            Some(n_minus_1.clone())
+        );
         // Wrong lengths, even for the same integer.
         assert_eq!(key.fast.public_operation(&one_bytes[1..]), None);
         let mut longer = vec![0u8];
@@ -249,7 +255,11 @@ fn signature_plus_modulus_is_rejected() {
             padded.extend_from_slice(&bumped);
             assert!(!fast(&ours, key, message, &padded), "{} {name}", key.name);
             if name.starts_with("RS") {
-                assert!(!reference(&theirs, key, message, &padded), "{} {name}", key.name);
+                assert!(
+                    !reference(&theirs, key, message, &padded),
+                    "{} {name}",
+                    key.name
+                );
             }
         }
     }

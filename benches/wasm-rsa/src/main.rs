@@ -57,16 +57,21 @@ fn main() {
         let per = start.elapsed().as_secs_f64() * 1e6 / f64::from(iterations);
         println!("{label}: {per:.1} us/verify ({iterations} iterations)");
     };
-    println!("key set parse (3 keys incl. 2 RSA): {:.1} us", parse.as_secs_f64() * 1e6);
-    let (n, e) = match jwk.public_members() {
-        members => (
-            base64url::decode(members["n"].as_str().expect("n").as_bytes()).expect("n"),
-            base64url::decode(members["e"].as_str().expect("e").as_bytes()).expect("e"),
-        ),
+    println!(
+        "key set parse (3 keys incl. 2 RSA): {:.1} us",
+        parse.as_secs_f64() * 1e6
+    );
+    let member = |name: &str| {
+        let text = jwk.public_members()[name].as_str().expect("string member");
+        base64url::decode(text.as_bytes()).expect("base64url member")
     };
+    let (n, e) = (member("n"), member("e"));
     time("    key setup: rsa::RsaPublicKey::new     ", &|| {
-        rsa::RsaPublicKey::new(rsa::BigUint::from_bytes_be(&n), rsa::BigUint::from_bytes_be(&e))
-            .is_ok()
+        rsa::RsaPublicKey::new(
+            rsa::BigUint::from_bytes_be(&n),
+            rsa::BigUint::from_bytes_be(&e),
+        )
+        .is_ok()
     });
     time("    key setup: jwtgate alg::RsaKey        ", &|| {
         jwtgate::alg::RsaKey::from_be_bytes(&n, &e).is_ok()
