@@ -493,6 +493,9 @@ fn pss_matches_inner<D: Digest>(em: &[u8], mod_bits: usize, m_hash: &[u8]) -> Op
 /// `out ^= MGF1(seed, out.len())` (RFC 8017 §B.2.1) with hash `D`.
 fn mgf1_xor<D: Digest>(out: &mut [u8], seed: &[u8]) -> Option<()> {
     let h_len = <D as Digest>::output_size();
+    if h_len == 0 {
+        return None;
+    }
     for (counter, chunk) in out.chunks_mut(h_len).enumerate() {
         let counter = u32::try_from(counter).ok()?;
         let block = D::new()

@@ -4,6 +4,8 @@
 //!
 //! `cargo run --release -- 2000` natively, or build for wasm32-wasip1 and run
 //! `node run.mjs target/wasm32-wasip1/release/jwtgate-wasm-rsa-bench.wasm 2000`.
+//! A second argument keeps only the timings whose label contains it (`(a)`,
+//! `(b)`, `RSAVP1`, `key setup`); see README.md for CPU-time measurement.
 
 use std::time::Instant;
 
@@ -18,6 +20,8 @@ fn main() {
         .nth(1)
         .and_then(|arg| arg.parse().ok())
         .unwrap_or(1000);
+    // Optional filter: only the timings whose label contains it.
+    let only = std::env::args().nth(2).unwrap_or_default();
     let token = TOKEN.trim();
     let (input, signature) = token.rsplit_once('.').expect("token has a signature");
     let signature = base64url::decode(signature.as_bytes()).expect("base64url signature");
@@ -47,6 +51,9 @@ fn main() {
     assert!(!RustCrypto.verify(Algorithm::RS256, jwk, message, &bad));
 
     let time = |label: &str, f: &dyn Fn() -> bool| {
+        if !label.contains(only.as_str()) {
+            return;
+        }
         for _ in 0..iterations.min(50) {
             assert!(f());
         }
