@@ -14,6 +14,7 @@ use jwtgate::{base64url, Algorithm, CryptoProvider, KeySet, RustCrypto};
 
 const JWKS: &str = include_str!("../../../examples/jwks.json");
 const TOKEN: &str = include_str!("../../../examples/token.jwt");
+const PS_KEY: &str = include_str!("../../../tests/keys/rsa-2048.pem");
 
 fn main() {
     let iterations: u32 = std::env::args()
@@ -96,6 +97,21 @@ fn main() {
     });
     time("(b) jwtgate RustCrypto provider     RS256", &|| {
         RustCrypto.verify(Algorithm::RS256, jwk, message, &signature)
+    });
+
+    // PS256 with the 2048-bit test key of tests/keys (signed here, once).
+    use rsa::pkcs8::DecodePrivateKey as _;
+    let private = rsa::RsaPrivateKey::from_pkcs8_pem(PS_KEY).expect("test key");
+    let ps_public = private.to_public_key();
+    let ps_key = jwtgate::alg::RsaKey::new(ps_public.clone()).expect("test key");
+    let ps_old = jwt_compact::alg::Rsa::ps256();
+    let ps_signature = ps_old.sign(&private, message).as_bytes().into_owned();
+    time("(a) jwt-compact Rsa (rsa 0.9)      PS256", &|| {
+        let sig = jwt_compact::alg::RsaSignature::try_from_slice(&ps_signature).expect("sig");
+        ps_old.verify_signature(&sig, &ps_public, message)
+    });
+    time("(b) jwtgate alg::Rsa                PS256", &|| {
+        jwtgate::alg::Rsa::ps256().verify(&ps_key, message, &ps_signature)
     });
 }
 
