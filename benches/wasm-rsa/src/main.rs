@@ -95,6 +95,29 @@ fn main() {
     time("    of which RSAVP1 (s^e mod n) alone     ", &|| {
         fast_key.public_operation(&signature).is_some()
     });
+    // crypto-bigint 0.7 (the `rsa` 0.10 stack) with its params kept too.
+    let params07 = {
+        use crypto_bigint_07::{modular::BoxedMontyParams, BoxedUint, Odd};
+        let bits = u32::try_from(n.len() * 8).expect("bits");
+        let modulus = BoxedUint::from_be_slice(&n, bits).expect("n");
+        BoxedMontyParams::new_vartime(Odd::new(modulus).expect("odd"))
+    };
+    let rsavp1_07 = || {
+        use crypto_bigint_07::{modular::BoxedMontyForm, BoxedUint};
+        let bits = u32::try_from(n.len() * 8).expect("bits");
+        let s = BoxedUint::from_be_slice(&signature, bits).expect("s");
+        let base = BoxedMontyForm::new(s, &params07);
+        let mut acc = base.clone();
+        for _ in 0..16 {
+            acc = acc.square();
+        }
+        acc = acc.mul(&base);
+        acc.retrieve().to_be_bytes().into_vec()
+    };
+    assert_eq!(Some(rsavp1_07()), fast_key.public_operation(&signature));
+    time("    RSAVP1 on crypto-bigint 0.7 Boxed   ", &|| {
+        !rsavp1_07().is_empty()
+    });
     time("(b) jwtgate RustCrypto provider     RS256", &|| {
         RustCrypto.verify(Algorithm::RS256, jwk, message, &signature)
     });
