@@ -167,6 +167,9 @@ class _Jwks(BaseHTTPRequestHandler):
         with owner.lock:
             owner.hits += 1
             document, status, cache_control = owner.document, owner.status, owner.cache_control
+            delay = owner.delay
+        if delay:
+            time.sleep(delay)
         if status != 200:
             body = b'{"error":"down"}'
         else:
@@ -186,8 +189,9 @@ class _Jwks(BaseHTTPRequestHandler):
 class JwksServer(_Server):
     """Serves a JWK Set; `status` other than 200 simulates an outage."""
 
-    def __init__(self, document=None, status=200, cache_control=None):
+    def __init__(self, document=None, status=200, cache_control=None, delay=0.0):
         self.lock = threading.Lock()
+        self.delay = delay
         self.hits = 0
         self.document = document or {"keys": []}
         self.status = status
