@@ -26,6 +26,8 @@ WASM = os.environ.get(
 )
 CASES = os.path.join(REPO, "tests", "cases", "cases.json")
 REALM = "jwtgate-test"
+# Lines printed at the end of the pytest run (see conftest.py).
+REPORT = []
 ISSUER = "https://issuer.jwtgate.test"
 AUDIENCE = "payments-api"
 
