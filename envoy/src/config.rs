@@ -334,7 +334,10 @@ fn build(raw: RawConfig) -> Result<Settings, ConfigError> {
     }
     let realm = raw.realm.unwrap_or_else(|| DEFAULT_REALM.to_string());
     if !is_header_text(&realm) || realm.contains('"') || realm.contains('\\') {
-        return Err(field_error("realm", "must be printable ASCII without quotes"));
+        return Err(field_error(
+            "realm",
+            "must be printable ASCII without quotes",
+        ));
     }
     Ok(Settings {
         realm,
@@ -353,7 +356,10 @@ fn header_name(field: &str, name: &str) -> Result<String, ConfigError> {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-_.!#$%&'*+^`|~".contains(&b));
     if !valid {
-        return Err(field_error(field, format!("\"{name}\" is not a header name")));
+        return Err(field_error(
+            field,
+            format!("\"{name}\" is not a header name"),
+        ));
     }
     Ok(name.to_ascii_lowercase())
 }
@@ -634,8 +640,11 @@ mod tests {
     #[test]
     fn bad_algorithm_is_named() {
         let err = parse(
-            config(r#","algorithms":["RS256","none"]"#, r#"[{"match":{"prefix":"/"}}]"#)
-                .as_bytes(),
+            config(
+                r#","algorithms":["RS256","none"]"#,
+                r#"[{"match":{"prefix":"/"}}]"#,
+            )
+            .as_bytes(),
         )
         .expect_err("bad alg");
         assert!(err.0.contains("providers.p.algorithms[1]"), "{}", err.0);
@@ -651,6 +660,10 @@ mod tests {
             .as_bytes(),
         )
         .expect_err("unknown provider");
-        assert!(err.0.contains("rules[0].requires.provider_name"), "{}", err.0);
+        assert!(
+            err.0.contains("rules[0].requires.provider_name"),
+            "{}",
+            err.0
+        );
     }
 }

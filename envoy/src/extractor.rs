@@ -192,7 +192,10 @@ mod tests {
     fn other_scheme_is_missing() {
         let got = extract(&bearer(), &h(&[("authorization", "Basic abc")]), "/");
         assert_eq!(got, Extracted::Missing);
-        assert_eq!(extract(&bearer(), &h(&[("authorization", "Bear")]), "/"), Extracted::Missing);
+        assert_eq!(
+            extract(&bearer(), &h(&[("authorization", "Bear")]), "/"),
+            Extracted::Missing
+        );
     }
 
     #[test]
@@ -221,7 +224,10 @@ mod tests {
                 location: Location::Param("access_token".into())
             }
         );
-        assert_eq!(remove_param("/x?a=1&access_token=t&b=2", "access_token"), "/x?a=1&b=2");
+        assert_eq!(
+            remove_param("/x?a=1&access_token=t&b=2", "access_token"),
+            "/x?a=1&b=2"
+        );
         assert_eq!(remove_param("/x?access_token=t", "access_token"), "/x");
         assert_eq!(path_only("/x?y#z"), "/x");
         assert_eq!(percent_decode("%zz%41+"), "%zzA ");

@@ -252,8 +252,7 @@ impl RemoteKeys {
         let Some((_, seq)) = self.in_flight.take() else {
             return Fetched::Failed("unexpected response".to_string());
         };
-        let headers =
-            hostcalls::get_map(MapType::HttpCallResponseHeaders).unwrap_or_default();
+        let headers = hostcalls::get_map(MapType::HttpCallResponseHeaders).unwrap_or_default();
         let header = |name: &str| {
             headers
                 .iter()
@@ -323,8 +322,11 @@ impl RemoteKeys {
                 }
                 None => {
                     state.failures = state.failures.saturating_add(1);
-                    let delay =
-                        backoff_ms(remote.backoff_base_ms, remote.backoff_max_ms, state.failures);
+                    let delay = backoff_ms(
+                        remote.backoff_base_ms,
+                        remote.backoff_max_ms,
+                        state.failures,
+                    );
                     state.retry_at = now_ms.saturating_add(delay);
                     published = None;
                 }

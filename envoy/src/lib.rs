@@ -11,6 +11,16 @@
 //! [`jwks_fetcher`] (remote key sets, shared data, refresh and backoff),
 //! [`authenticator`] (the per-request path), [`metrics`], [`root`].
 #![deny(unsafe_code)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects
+    )
+)]
 #![warn(missing_docs)]
 
 pub mod authenticator;

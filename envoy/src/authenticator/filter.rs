@@ -120,7 +120,10 @@ fn handle_request(gate: &mut Gate, context_id: u32) -> Action {
         }
         Extracted::Several => {
             gate.metrics.denied(Denial::InvalidRequest);
-            log(LogLevel::Debug, "jwtgate: deny invalid_request: several tokens");
+            log(
+                LogLevel::Debug,
+                "jwtgate: deny invalid_request: several tokens",
+            );
             respond(
                 400,
                 Some(&format!(
@@ -142,8 +145,26 @@ fn handle_request(gate: &mut Gate, context_id: u32) -> Action {
             deny(gate, &error, &realm);
             Action::Pause
         }
-        Decision::WaitForKeys => park(gate, context_id, provider_index, rule_index, token, location, now, WaitFor::Keys),
-        Decision::WaitForFetch(seq) => park(gate, context_id, provider_index, rule_index, token, location, now, WaitFor::Fetch(seq)),
+        Decision::WaitForKeys => park(
+            gate,
+            context_id,
+            provider_index,
+            rule_index,
+            token,
+            location,
+            now,
+            WaitFor::Keys,
+        ),
+        Decision::WaitForFetch(seq) => park(
+            gate,
+            context_id,
+            provider_index,
+            rule_index,
+            token,
+            location,
+            now,
+            WaitFor::Fetch(seq),
+        ),
     }
 }
 
@@ -176,7 +197,11 @@ pub fn deny(gate: &Gate, error: &Error, realm: &str) {
     gate.metrics.denied(Denial::Code(error.code()));
     log(
         LogLevel::Debug,
-        &format!("jwtgate: deny {}: {}", error.code().as_str(), error.description()),
+        &format!(
+            "jwtgate: deny {}: {}",
+            error.code().as_str(),
+            error.description()
+        ),
     );
     respond_error(error, realm);
 }
@@ -279,7 +304,9 @@ pub fn settle_waiters(gate: &mut Gate, root_id: u32, now: u64) {
             .is_some_and(|p| p.has_keys);
         let ready = match waiter.wait {
             WaitFor::Keys => has_keys,
-            WaitFor::Fetch(seq) => progress.get(waiter.provider).is_some_and(|done| *done >= seq),
+            WaitFor::Fetch(seq) => progress
+                .get(waiter.provider)
+                .is_some_and(|done| *done >= seq),
         };
         let expired = now >= waiter.deadline_ms;
         if !ready && !expired {
@@ -293,7 +320,13 @@ pub fn settle_waiters(gate: &mut Gate, root_id: u32, now: u64) {
             ))
         } else {
             let allow_refetch = waiter.wait == WaitFor::Keys;
-            gate.decide(waiter.provider, waiter.rule, &waiter.token, now, allow_refetch)
+            gate.decide(
+                waiter.provider,
+                waiter.rule,
+                &waiter.token,
+                now,
+                allow_refetch,
+            )
         };
         let wait = match decision {
             Decision::WaitForFetch(seq) => Some(WaitFor::Fetch(seq)),

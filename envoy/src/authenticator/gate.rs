@@ -174,10 +174,7 @@ impl Gate {
             return Decision::Deny(Error::new(ErrorCode::TokenMissing, "public route"));
         };
         let now = now_ms / 1000;
-        let outcome = match state
-            .verifier
-            .prepare(token, now, &requires.requirements)
-        {
+        let outcome = match state.verifier.prepare(token, now, &requires.requirements) {
             Ok(jwtgate::Prepared::Cached(verified)) => {
                 self.metrics.cache_hit();
                 Ok(verified)
@@ -217,7 +214,11 @@ impl Gate {
                     &validation.algorithms,
                 )
                 .ok()
-                .and_then(|t| t.header().kid().map(|kid| !state.verifier.keys().has_kid(kid)))
+                .and_then(|t| {
+                    t.header()
+                        .kid()
+                        .map(|kid| !state.verifier.keys().has_kid(kid))
+                })
                 .unwrap_or(false);
                 if !unknown_kid {
                     return Decision::Deny(error);
@@ -237,7 +238,9 @@ impl Gate {
             .providers
             .get(provider)
             .and_then(|p| p.remote.as_ref())
-            .map_or(0, |r| u64::try_from(r.wait_limit().as_millis()).unwrap_or(u64::MAX));
+            .map_or(0, |r| {
+                u64::try_from(r.wait_limit().as_millis()).unwrap_or(u64::MAX)
+            });
         match wait {
             WaitFor::Keys => timeout,
             WaitFor::Fetch(_) => timeout.saturating_add(REFETCH_WAIT_MARGIN_MS),
@@ -264,7 +267,10 @@ impl Gate {
             remote.expire(now_ms);
             if let Some(failure) = remote.maybe_fetch(now_ms) {
                 self.metrics.fetched(false);
-                log(LogLevel::Warn, &format!("jwtgate: key-set fetch: {failure}"));
+                log(
+                    LogLevel::Warn,
+                    &format!("jwtgate: key-set fetch: {failure}"),
+                );
             }
         }
     }
