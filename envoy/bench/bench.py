@@ -70,7 +70,7 @@ def jwt_authn(jwks_json, cache):
     }
 
 
-def jwtgate(jwks_json, cache_entries):
+def jwtgate(jwks_json, cache_entries, public=False):
     config = {
         "providers": {"p": {
             "issuer": ISSUER,
@@ -81,10 +81,13 @@ def jwtgate(jwks_json, cache_entries):
         }},
         "rules": [{"match": {"prefix": "/"}, "requires": {"provider_name": "p"}}],
     }
+    if public:
+        config["rules"] = [{"match": {"prefix": "/"}}]
     f = harness.filter_config(config)
     # Each listener its own VM id: separate VMs, separate caches.
-    f["typed_config"]["config"]["vm_config"]["vm_id"] = "jwtgate-%d" % cache_entries
-    f["typed_config"]["config"]["name"] = "jwtgate-%d" % cache_entries
+    vm = "jwtgate-%s" % ("public" if public else cache_entries)
+    f["typed_config"]["config"]["vm_config"]["vm_id"] = vm
+    f["typed_config"]["config"]["name"] = vm
     return f
 
 
@@ -152,6 +155,9 @@ def main():
         "jwt_authn+cache": [jwt_authn(jwks_json, cache=True)],
         "jwtgate (cache off)": [jwtgate(jwks_json, 0)],
         "jwtgate": [jwtgate(jwks_json, 10000)],
+        # The floor of any proxy-wasm filter: jwtgate on a public route does
+        # no token work, only the VM calls every request costs.
+        "wasm floor (jwtgate, public route)": [jwtgate(jwks_json, 10000, public=True)],
     }
     ports = {name: harness.free_port() for name in setups}
     admin = harness.free_port()
@@ -185,6 +191,7 @@ def main():
                 plan.append((alg, "distinct", name))
             for name in ("no auth", "jwt_authn+cache", "jwtgate"):
                 plan.append((alg, "repeated", name))
+        plan.append(("RS256", "repeated", "wasm floor (jwtgate, public route)"))
         results = {p: [] for p in plan}
         # Warm-up, then interleaved repeats so that machine noise spreads evenly.
         for alg, kind, name in plan:

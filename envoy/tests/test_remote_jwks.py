@@ -170,3 +170,17 @@ def test_two_workers_fetch_once_per_refresh():
         assert elapsed / 1.5 - 1 <= fetched <= elapsed + 1, fetched
     finally:
         stack.close()
+
+
+def test_cache_control_max_age_shortens_the_refresh():
+    # cache_duration 600 s, but the server says max-age=5: refreshed after ~5 s.
+    server = harness.JwksServer(harness.jwks(A), cache_control="public, max-age=5")
+    stack = Stack(config(), server)
+    try:
+        assert wait_for(lambda: stack.envoy.request("/x", token=A.token())[0] == 200, 5)
+        assert server.count() == 1
+        time.sleep(3.5)
+        assert server.count() == 1, "refreshed too early"
+        assert wait_for(lambda: server.count() == 2, 4), server.count()
+    finally:
+        stack.close()

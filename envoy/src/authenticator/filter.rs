@@ -15,6 +15,10 @@ use crate::config::Provider;
 use crate::extractor::{self, Extracted, Location};
 use crate::metrics::Denial;
 
+/// Most requests one VM keeps paused while waiting for a key set; more are
+/// answered 503 `jwks_unavailable` at once.
+pub const MAX_WAITERS: usize = 10_000;
+
 /// The gate of a VM, shared by its root and HTTP contexts (one thread).
 pub type SharedGate = Rc<RefCell<Option<Gate>>>;
 
@@ -179,6 +183,15 @@ fn park(
     now: u64,
     wait: WaitFor,
 ) -> Action {
+    if gate.waiters.len() >= MAX_WAITERS {
+        let error = Error::new(
+            ErrorCode::JwksUnavailable,
+            "too many requests are waiting for the key set",
+        );
+        let realm = gate.settings.realm.clone();
+        deny(gate, &error, &realm);
+        return Action::Pause;
+    }
     let deadline_ms = now.saturating_add(gate.wait_limit_ms(provider, wait));
     gate.waiters.push(Waiter {
         context_id,
