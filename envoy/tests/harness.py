@@ -385,13 +385,14 @@ class Envoy:
         with open(self.log_path, errors="replace") as f:
             return f.read()
 
-    def request(self, path, token=None, method="GET", headers=None):
+    def request(self, path, token=None, method="GET", headers=None, data=None):
         """Returns (status, headers dict lower-case, body bytes)."""
         all_headers = dict(headers or {})
         if token is not None:
             all_headers["authorization"] = "Bearer " + token
         req = urllib.request.Request(
-            "http://127.0.0.1:%d%s" % (self.port, path), method=method, headers=all_headers
+            "http://127.0.0.1:%d%s" % (self.port, path), method=method, headers=all_headers,
+            data=data,
         )
         try:
             with urllib.request.urlopen(req, timeout=15) as r:

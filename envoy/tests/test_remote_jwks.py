@@ -184,3 +184,22 @@ def test_cache_control_max_age_shortens_the_refresh():
         assert wait_for(lambda: server.count() == 2, 4), server.count()
     finally:
         stack.close()
+
+
+def test_request_body_does_not_release_a_waiting_request():
+    # While a request waits for the key set, its body must not make Envoy
+    # continue the paused headers: with the key-set server down, a request
+    # with a body still ends in 503, never upstream.
+    server = harness.JwksServer(harness.jwks(A), status=503)
+    stack = Stack(config(timeout_ms=1000), server)
+    try:
+        for token in (A.token(), harness.Key("RS256", "key-a").token()):
+            status, headers, body = stack.envoy.request(
+                "/upload", token=token, method="POST",
+                headers={"content-type": "application/octet-stream"}, data=b"x" * 100000)
+            assert not check_error(status, headers, body, "jwks_unavailable"), (status, body[:200])
+        server.set(status=200)
+        assert wait_for(lambda: stack.envoy.request(
+            "/upload", token=A.token(), method="POST", data=b"y" * 100000)[0] == 200, 10)
+    finally:
+        stack.close()

@@ -26,12 +26,38 @@ pub type SharedGate = Rc<RefCell<Option<Gate>>>;
 pub struct Authenticator {
     context_id: u32,
     gate: SharedGate,
+    /// The request was paused (waiting for a key set or denied).
+    paused: bool,
 }
 
 impl Authenticator {
     /// The context for request `context_id`.
     pub fn new(context_id: u32, gate: SharedGate) -> Self {
-        Authenticator { context_id, gate }
+        Authenticator {
+            context_id,
+            gate,
+            paused: false,
+        }
+    }
+
+    /// Body and trailers must not flow (Envoy would then also continue the
+    /// paused headers) while the request waits for its verdict.
+    fn hold(&self) -> Action {
+        if !self.paused {
+            return Action::Continue;
+        }
+        let waiting = match self.gate.try_borrow() {
+            Ok(slot) => match slot.as_ref() {
+                Some(gate) => gate.waiters.iter().any(|w| w.context_id == self.context_id),
+                None => true,
+            },
+            Err(_) => true,
+        };
+        if waiting {
+            Action::Pause
+        } else {
+            Action::Continue
+        }
     }
 }
 
@@ -39,13 +65,23 @@ impl Context for Authenticator {}
 
 impl HttpContext for Authenticator {
     fn on_http_request_headers(&mut self, _num_headers: usize, _end_of_stream: bool) -> Action {
-        let Ok(mut slot) = self.gate.try_borrow_mut() else {
-            return fail_closed("the filter is busy");
+        let action = match self.gate.try_borrow_mut() {
+            Ok(mut slot) => match slot.as_mut() {
+                Some(gate) => handle_request(gate, self.context_id),
+                None => fail_closed("the filter is not configured"),
+            },
+            Err(_) => fail_closed("the filter is busy"),
         };
-        let Some(gate) = slot.as_mut() else {
-            return fail_closed("the filter is not configured");
-        };
-        handle_request(gate, self.context_id)
+        self.paused = action == Action::Pause;
+        action
+    }
+
+    fn on_http_request_body(&mut self, _body_size: usize, _end_of_stream: bool) -> Action {
+        self.hold()
+    }
+
+    fn on_http_request_trailers(&mut self, _num_trailers: usize) -> Action {
+        self.hold()
     }
 }
 
