@@ -69,6 +69,15 @@ def gw():
     upstream.close()
 
 
+def harness_wait(predicate, timeout=2.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return predicate()
+
+
 def upstream_view(body):
     return json.loads(body)
 
@@ -217,6 +226,8 @@ def test_every_error_code(gw, code):
     problems = check_error(status, headers, body, code)
     assert not problems, problems
     assert headers.get("content-type") == "application/json"
+    # A debug-level log line with the code.
+    assert harness_wait(lambda: "jwtgate: deny %s:" % code in gw.logs()), code
 
 
 def test_tampered_payload_is_signature_invalid(gw):
