@@ -107,7 +107,16 @@ def parse_duration(text):
     return value * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(port, script, duration, connections):
+def cpu_seconds(pid):
+    """User + system CPU time of a process, seconds."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    ticks = int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(port, script, duration, connections, pid=None):
+    cpu_before = cpu_seconds(pid) if pid else 0.0
     out = subprocess.run(
         ["wrk", "-t1", "-c%d" % connections, "-d%ds" % duration, "--latency", "-s", script,
          "http://127.0.0.1:%d/" % port],
@@ -118,7 +127,11 @@ def wrk(port, script, duration, connections):
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     if non2xx:
         raise RuntimeError("port %d: %s non-2xx responses\n%s" % (port, non2xx.group(1), out))
-    return rps, p50, p99
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    cpu_us = 0.0
+    if pid and requests:
+        cpu_us = (cpu_seconds(pid) - cpu_before) * 1e6 / requests
+    return rps, p50, p99, cpu_us
 
 
 def rss_kb(pid):
@@ -199,29 +212,37 @@ def main():
         for _ in range(args.repeats):
             for alg, kind, name in plan:
                 results[(alg, kind, name)].append(
-                    wrk(ports[name], scripts[(alg, kind)], args.duration, args.connections))
+                    wrk(ports[name], scripts[(alg, kind)], args.duration, args.connections,
+                        pid=proc.pid))
 
         def med(key):
             runs = results[key]
-            return tuple(statistics.median(r[i] for r in runs) for i in range(3))
+            return tuple(statistics.median(r[i] for r in runs) for i in range(4))
 
         lines = []
-        lines.append("| alg | tokens | setup | req/s | p50 ms | p99 ms |")
-        lines.append("|---|---|---|---:|---:|---:|")
+        lines.append("| alg | tokens | setup | req/s | p50 ms | p99 ms | Envoy CPU us/req |")
+        lines.append("|---|---|---|---:|---:|---:|---:|")
         for alg, kind, name in plan:
-            rps, p50, p99 = med((alg, kind, name))
-            lines.append("| %s | %s | %s | %.0f | %.2f | %.2f |" % (alg, kind, name, rps, p50, p99))
+            rps, p50, p99, cpu = med((alg, kind, name))
+            lines.append("| %s | %s | %s | %.0f | %.2f | %.2f | %.1f |"
+                         % (alg, kind, name, rps, p50, p99, cpu))
         lines.append("")
-        lines.append("| alg | distinct: jwtgate / jwt_authn | repeated: jwtgate / jwt_authn+cache "
-                     "| repeated: jwtgate / no auth |")
+        lines.append("Ratios jwtgate / other, by throughput (req/s) and by Envoy CPU per request "
+                     "(other's CPU us / jwtgate's; less sensitive to other load on the machine):")
+        lines.append("")
+        lines.append("| alg | distinct vs jwt_authn: req/s, CPU | repeated vs jwt_authn+cache: "
+                     "req/s, CPU | repeated vs no auth: req/s, CPU |")
         lines.append("|---|---:|---:|---:|")
         for alg in ALGS:
-            r = lambda kind, name: med((alg, kind, name))[0]
-            lines.append("| %s | %.2fx | %.2fx | %.2fx |" % (
+            def pair(kind, mine, other):
+                a, b = med((alg, kind, mine)), med((alg, kind, other))
+                cpu = b[3] / a[3] if a[3] else 0.0
+                return "%.2fx, %.2fx" % (a[0] / b[0], cpu)
+            lines.append("| %s | %s | %s | %s |" % (
                 alg,
-                r("distinct", "jwtgate (cache off)") / r("distinct", "jwt_authn"),
-                r("repeated", "jwtgate") / r("repeated", "jwt_authn+cache"),
-                r("repeated", "jwtgate") / r("repeated", "no auth")))
+                pair("distinct", "jwtgate (cache off)", "jwt_authn"),
+                pair("repeated", "jwtgate", "jwt_authn+cache"),
+                pair("repeated", "jwtgate", "no auth")))
 
         # Memory: RSS of the Envoy process before and after 100 000 distinct
         # EdDSA tokens through the cached jwtgate listener (cache: 10 000).
@@ -235,7 +256,7 @@ def main():
             rps = 0.0
             sent = 0
             while sent < args.memory_tokens:
-                rps, _, _ = wrk(ports["jwtgate"], script, 5, args.connections)
+                rps = wrk(ports["jwtgate"], script, 5, args.connections)[0]
                 sent += int(rps * 5)
             after = rss_kb(proc.pid)
             memory_line = ("Envoy RSS before/after >= %d distinct EdDSA tokens through jwtgate "
