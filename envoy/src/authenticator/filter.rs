@@ -119,7 +119,10 @@ fn handle_request(gate: &mut Gate, context_id: u32) -> Action {
         gate.metrics.denied(Denial::NoRule);
         log(
             LogLevel::Debug,
-            &format!("jwtgate: deny no_matching_rule: {method} {path}"),
+            &format!(
+                "jwtgate: deny no_matching_rule: {method} {}",
+                extractor::path_only(&path)
+            ),
         );
         respond(
             403,
