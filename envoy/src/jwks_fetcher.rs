@@ -189,7 +189,7 @@ impl RemoteKeys {
         Some(set)
     }
 
-    /// The shared progress: (`completed`, whether a fetch is wanted or running).
+    /// The sequence number of the last finished fetch (any worker).
     pub fn progress(&self) -> u64 {
         self.load_state().0.completed
     }

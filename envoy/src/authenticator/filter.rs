@@ -188,26 +188,22 @@ fn handle_request(gate: &mut Gate, context_id: u32) -> Action {
             deny(gate, &error, &realm);
             Action::Pause
         }
-        Decision::WaitForKeys => park(
-            gate,
-            context_id,
-            provider_index,
-            rule_index,
-            token,
-            location,
-            now,
-            WaitFor::Keys,
-        ),
-        Decision::WaitForFetch(seq) => park(
-            gate,
-            context_id,
-            provider_index,
-            rule_index,
-            token,
-            location,
-            now,
-            WaitFor::Fetch(seq),
-        ),
+        waiting => {
+            let wait = match waiting {
+                Decision::WaitForFetch(seq) => WaitFor::Fetch(seq),
+                _ => WaitFor::Keys,
+            };
+            park(
+                gate,
+                context_id,
+                provider_index,
+                rule_index,
+                token,
+                location,
+                now,
+                wait,
+            )
+        }
     }
 }
 
