@@ -30,6 +30,8 @@ pub const MIN_MAX_AGE_SECONDS: u64 = 5;
 struct RawConfig {
     #[serde(default)]
     realm: Option<String>,
+    #[serde(default)]
+    crypto: Option<String>,
     providers: BTreeMap<String, RawProvider>,
     rules: Vec<RawRule>,
 }
@@ -279,11 +281,23 @@ impl Rule {
     }
 }
 
+/// Which crypto provider verifies signatures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CryptoChoice {
+    /// Envoy's `verify_signature` for RS*/ES* when the VM-start self-test
+    /// passed, pure Rust otherwise (the default).
+    Auto,
+    /// Pure Rust for every algorithm.
+    Rust,
+}
+
 /// The validated configuration the filter runs on.
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// `WWW-Authenticate` realm.
     pub realm: String,
+    /// Crypto provider choice.
+    pub crypto: CryptoChoice,
     /// Providers, sorted by name.
     pub providers: Vec<Provider>,
     /// Rules in order.
@@ -339,8 +353,19 @@ fn build(raw: RawConfig) -> Result<Settings, ConfigError> {
             "must be printable ASCII without quotes",
         ));
     }
+    let crypto = match raw.crypto.as_deref() {
+        None | Some("auto") => CryptoChoice::Auto,
+        Some("rust") => CryptoChoice::Rust,
+        Some(other) => {
+            return Err(field_error(
+                "crypto",
+                format!("\"{other}\" is not one of \"auto\", \"rust\""),
+            ))
+        }
+    };
     Ok(Settings {
         realm,
+        crypto,
         providers,
         rules,
     })

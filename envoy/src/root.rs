@@ -105,7 +105,19 @@ impl RootContext for Root {
             }
         };
         let scope = format!("{:016x}", fnv1a(&bytes));
-        let gate = Gate::new(settings, self.crypto, &scope);
+        let crypto = match settings.crypto {
+            config::CryptoChoice::Auto => self.crypto,
+            config::CryptoChoice::Rust => HostCrypto::rust_only(),
+        };
+        log(
+            LogLevel::Info,
+            if crypto.uses_host() {
+                "jwtgate: crypto: host verify_signature for RS*/ES*, Rust for the rest"
+            } else {
+                "jwtgate: crypto: pure Rust for every algorithm"
+            },
+        );
+        let gate = Gate::new(settings, crypto, &scope);
         for provider in &gate.providers {
             if let Some(remote) = &provider.remote {
                 remote.init_shared();

@@ -64,13 +64,17 @@ def build(table):
     return config, runnable, skipped
 
 
-@pytest.fixture(scope="module")
-def table_envoy():
+@pytest.fixture(scope="module", params=["auto", "rust"])
+def table_envoy(request):
+    """The table through Envoy's BoringSSL (`auto`) and through the pure-Rust
+    provider alone (`rust`): both must give every verdict."""
     with open(harness.CASES) as f:
         table = json.load(f)
     config, runnable, skipped = build(table)
+    config["crypto"] = request.param
     upstream = harness.Upstream()
     envoy = harness.Envoy(config, upstream)
+    envoy.crypto = request.param
     yield envoy, runnable, skipped
     envoy.close()
     upstream.close()
@@ -80,8 +84,9 @@ def test_every_shared_case_over_http(table_envoy):
     envoy, runnable, skipped = table_envoy
     assert len(runnable) >= 80, "the table lost cases"
     harness.REPORT.append(
-        "shared table: %d cases run through Envoy (cold and cached); %d left out, not run "
-        "(they need a settable clock): %s" % (len(runnable), len(skipped), ", ".join(skipped)))
+        "shared table (crypto=%s): %d cases run through Envoy (cold and cached); %d left out, "
+        "not run (they need a settable clock): %s"
+        % (envoy.crypto, len(runnable), len(skipped), ", ".join(skipped)))
     failures = []
     for case in runnable:
         name = case["name"]
@@ -109,10 +114,17 @@ def test_every_shared_case_over_http(table_envoy):
     assert not failures, "%d problem(s):\n%s" % (len(failures), "\n".join(failures))
 
 
-def test_host_crypto_self_test_passed(table_envoy):
-    """The RS*/ES* verdicts above came from Envoy's BoringSSL, not the
-    pure-Rust fallback: the VM-start self-test must have passed."""
+def test_the_configured_crypto_provider_gave_the_verdicts(table_envoy):
+    """With crypto=auto the RS*/ES* verdicts above came from Envoy's
+    BoringSSL (the VM-start self-test passed); with crypto=rust from the
+    pure-Rust provider."""
     envoy, _, _ = table_envoy
     logs = envoy.logs()
     assert "passed the self-test" in logs, logs[-3000:]
     assert "failed the self-test" not in logs
+    if envoy.crypto == "auto":
+        assert "crypto: host verify_signature for RS*/ES*" in logs, logs[-3000:]
+        assert "crypto: pure Rust" not in logs
+    else:
+        assert "crypto: pure Rust for every algorithm" in logs, logs[-3000:]
+        assert "crypto: host" not in logs
