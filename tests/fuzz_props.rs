@@ -98,3 +98,26 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]
+
+    /// The table decoder accepts exactly what the `base64` crate's strict
+    /// unpadded URL-safe engine accepts, with the same bytes.
+    #[test]
+    fn base64url_decoder_agrees_with_the_base64_crate(text in "[A-Za-z0-9_=+/ .-]{0,64}", bytes in proptest::collection::vec(any::<u8>(), 0..64)) {
+        use base64::Engine as _;
+        let strict = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        prop_assert_eq!(jwtgate::base64url::decode(text.as_bytes()), strict.decode(text.as_bytes()).ok());
+        let encoded = strict.encode(&bytes);
+        prop_assert_eq!(jwtgate::base64url::decode(encoded.as_bytes()), Some(bytes.clone()));
+        // Every single-character change of a valid encoding still agrees.
+        for position in 0..encoded.len() {
+            for replacement in [b'A', b'B', b'_', b'=', b'+'] {
+                let mut changed = encoded.clone().into_bytes();
+                changed[position] = replacement;
+                prop_assert_eq!(jwtgate::base64url::decode(&changed), strict.decode(&changed).ok());
+            }
+        }
+    }
+}
