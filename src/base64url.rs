@@ -28,30 +28,39 @@ const DECODE: [u8; 256] = {
 
 /// Decodes canonical unpadded base64url; `None` on any deviation.
 pub fn decode(text: &[u8]) -> Option<Vec<u8>> {
-    // A length of 1 mod 4 cannot come from any byte string.
-    if text.len() % 4 == 1 {
-        return None;
-    }
-    let mut out = Vec::with_capacity(text.len() / 4 * 3 + 2);
+    let tail_bytes = match text.len() % 4 {
+        0 => 0,
+        2 => 1,
+        3 => 2,
+        // A length of 1 mod 4 cannot come from any byte string.
+        _ => return None,
+    };
+    let mut out = alloc::vec![0u8; text.len() / 4 * 3 + tail_bytes];
     let mut chunks = text.chunks_exact(4);
-    for chunk in &mut chunks {
-        let mut word = 0u32;
-        for &byte in chunk {
-            word = (word << 6) | u32::from(sextet(byte)?);
+    let mut slots = out.chunks_exact_mut(3);
+    for (chunk, slot) in (&mut chunks).zip(&mut slots) {
+        if let ([a, b, c, d], [x, y, z]) = (chunk, slot) {
+            let sextets = [a, b, c, d].map(|byte| DECODE[usize::from(*byte)]);
+            // INVALID has the high bit set; valid sextets never do.
+            if sextets.iter().fold(0, |acc, v| acc | v) & 0x80 != 0 {
+                return None;
+            }
+            let word = sextets
+                .iter()
+                .fold(0u32, |acc, v| (acc << 6) | u32::from(*v));
+            [*x, *y, *z] = [(word >> 16) as u8, (word >> 8) as u8, word as u8];
         }
-        out.extend_from_slice(&word.to_be_bytes()[1..]);
     }
-    let rest = chunks.remainder();
     let mut word = 0u32;
-    for &byte in rest {
+    for &byte in chunks.remainder() {
         word = (word << 6) | u32::from(sextet(byte)?);
     }
-    match rest.len() {
-        0 => {}
+    match slots.into_remainder() {
+        [] => {}
         // 12 bits: one byte and 4 trailing bits that must be zero.
-        2 if word & 0xf == 0 => out.push((word >> 4) as u8),
+        [x] if word & 0xf == 0 => *x = (word >> 4) as u8,
         // 18 bits: two bytes and 2 trailing bits that must be zero.
-        3 if word & 0x3 == 0 => out.extend_from_slice(&((word >> 2) as u16).to_be_bytes()),
+        [x, y] if word & 0x3 == 0 => [*x, *y] = [(word >> 10) as u8, (word >> 2) as u8],
         _ => return None,
     }
     Some(out)
