@@ -13,6 +13,7 @@
 
 use std::sync::Arc;
 
+use jwtgate::jwk::SkippedKey;
 use jwtgate::policy::granted_scopes;
 use jwtgate::{
     decode_unverified, Algorithm, ClaimRule, CryptoProvider, Error, ErrorCode, KeySet, Prepared,
@@ -185,6 +186,7 @@ pub struct Core {
     alg: Option<Algorithm>,
     signature: Vec<u8>,
     candidates: Vec<u32>,
+    skipped: Vec<SkippedKey>,
 }
 
 #[wasm_bindgen]
@@ -204,21 +206,31 @@ impl Core {
             alg: None,
             signature: Vec::new(),
             candidates: Vec::new(),
+            skipped: Vec::new(),
         })
     }
 
-    /// Replaces the key set with the JWK Set `jwks` (JSON text). Returns the
-    /// number of usable keys; throws if the document is not a JWK Set.
+    /// Replaces the key set with the JWK Set `jwks` (JSON text) and returns
+    /// the number of usable keys. A set without one usable key does not
+    /// replace the current set (0 is returned); a document that is not a JWK
+    /// Set throws. The generation changes only when the keys do.
     #[wasm_bindgen(js_name = setKeys)]
     pub fn set_keys(&mut self, jwks: &str) -> Result<u32, JsError> {
         let keys = KeySet::from_json(jwks.as_bytes()).map_err(|e| JsError::new(&e.to_string()))?;
         let count = u32::try_from(keys.keys().len()).unwrap_or(u32::MAX);
+        if count == 0 {
+            self.skipped = keys.skipped().to_vec();
+            return Ok(0);
+        }
+        if keys.fingerprint() != self.verifier.keys().fingerprint() || self.generation == 0 {
+            self.generation = self.generation.wrapping_add(1).max(1);
+        }
+        self.skipped = keys.skipped().to_vec();
         self.verifier.set_keys(keys);
-        self.generation = self.generation.wrapping_add(1);
         Ok(count)
     }
 
-    /// Key-set generation: changes on every `setKeys`.
+    /// Key-set generation: changes whenever `setKeys` changes the keys.
     #[wasm_bindgen(getter)]
     pub fn generation(&self) -> u32 {
         self.generation
@@ -251,9 +263,7 @@ impl Core {
     #[wasm_bindgen(js_name = skippedKeys)]
     pub fn skipped_keys(&self) -> String {
         let skipped: Vec<Value> = self
-            .verifier
-            .keys()
-            .skipped()
+            .skipped
             .iter()
             .map(|s| json!({ "index": s.index, "kid": s.kid, "reason": s.reason }))
             .collect();
