@@ -1,0 +1,35 @@
+// An edge worker that guards its routes by scope with jwtgate.
+// Bindings: JWKS_URL (the issuer's JWK Set), ISSUER, AUDIENCE.
+import { createVerifier } from 'jwtgate';
+
+const routes = [
+  { method: 'GET', path: '/payments', requiredScopes: ['payments:read'] },
+  { method: 'POST', path: '/payments', requiredScopes: ['payments:write'] },
+  { method: 'GET', path: '/admin', requiredScopes: ['payments:admin'] },
+];
+
+// One verifier per isolate: its key set and verified-token cache outlive
+// requests. Creating it does no I/O; the key set is fetched by the first
+// request that needs it, and no request waits on another's fetch.
+let verifier;
+
+export default {
+  async fetch(request, env) {
+    const url = new URL(request.url);
+    if (url.pathname === '/health') return new Response('ok');
+    const route = routes.find((r) => r.method === request.method && r.path === url.pathname);
+    if (!route) return new Response('not found', { status: 404 });
+    verifier ??= await createVerifier({
+      jwks: env.JWKS_URL,
+      issuer: env.ISSUER,
+      audience: env.AUDIENCE,
+    });
+    const auth = await verifier.authorize(request, { requiredScopes: route.requiredScopes });
+    if (!auth.ok) return auth.response;
+    return Response.json({
+      route: `${route.method} ${route.path}`,
+      client: auth.payload.client_id ?? auth.payload.sub,
+      scopes: auth.scopes,
+    });
+  },
+};
