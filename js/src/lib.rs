@@ -142,11 +142,8 @@ fn validation(options: Options) -> Result<(Validation, String), JsError> {
     if let Some(claims) = options.scope_claims {
         validation.scope_claims = claims.into_vec();
     }
-    validation.requirements = requirements(
-        options.required_scopes,
-        options.scopes_any,
-        options.claims,
-    );
+    validation.requirements =
+        requirements(options.required_scopes, options.scopes_any, options.claims);
     if let Some(entries) = options.cache_entries {
         validation.cache_entries = entries;
     }
@@ -397,7 +394,9 @@ impl Core {
     /// The `alg` of the pending token.
     #[wasm_bindgen(getter)]
     pub fn alg(&self) -> String {
-        self.alg.map(|alg| String::from(alg.name())).unwrap_or_default()
+        self.alg
+            .map(|alg| String::from(alg.name()))
+            .unwrap_or_default()
     }
 
     /// The signature of the pending token.
