@@ -1,10 +1,27 @@
 #!/usr/bin/env bash
-# Builds the wasm core for the npm package into js/pkg (one release build,
-# in its own target dir: the crypto crates at opt-level 3, everything else
-# at opt-level "z" for size; then wasm-bindgen and binaryen's wasm-opt).
+# Builds the npm package: installs what is missing (the wasm32 target, the
+# wasm-bindgen CLI at the crate's pinned version, the npm dev dependencies
+# with workerd), then one release build of the wasm core into js/pkg (its own
+# target dir: the crypto crates at opt-level 3, everything else at "z" for
+# size), wasm-bindgen, and binaryen's wasm-opt.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
+WASM_BINDGEN_VERSION=0.2.130 # = the wasm-bindgen pin in js/Cargo.toml
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  rustup target add wasm32-unknown-unknown
+fi
+if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\b"; then
+  # --locked first; where the registry lacks a crate version the published
+  # lock file names (seen here), fall back to fresh resolution.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --locked -j2 \
+    || cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" -j2
+fi
+if [ ! -x "$here/node_modules/.bin/workerd" ] || [ "$here/package-lock.json" -nt "$here/node_modules/.package-lock.json" ]; then
+  (cd "$here" && npm ci --no-audit --no-fund)
+fi
+
 cd "$root"
 export CARGO_TARGET_DIR="$root/target/js-wasm"
 fast=(num-bigint-dig rsa p256 primeorder curve25519-dalek sha2)

@@ -1,7 +1,7 @@
 // Remote JWK Sets: fetched with a timeout, cached for `jwksCacheMaxAge`
 // (or a shorter `Cache-Control: max-age`), re-fetched at most once per
 // `jwksCooldown` on an unknown key, the last good set kept when a fetch
-// fails. In workerd no request ever awaits a promise another request made
+// fails (and retried once per cooldown). In workerd no request ever awaits a promise another request made
 // (jose issue #355: such promises hang): each request awaits only its own
 // fetch, and requests that find a refresh under way use the current set.
 
@@ -38,6 +38,7 @@ export class RemoteKeySet {
     this.loaded = false;
     this.refreshAt = 0; // when the set goes stale
     this.lastAttempt = -Infinity; // start of the last fetch
+    this.lastKeyRefresh = -Infinity; // start of the last unknown-key refresh
     this.inFlightSince = -Infinity;
     this.pending = undefined; // shared cold-start fetch (not in workerd)
     this.lastError = undefined;
@@ -71,10 +72,15 @@ export class RemoteKeySet {
     return true;
   }
 
-  /** After `key_not_found`: re-fetch once per cooldown. True if the keys changed. */
+  /**
+   * After `key_not_found`: re-fetch, at most once per cooldown (the fetches
+   * these refreshes make are what the cooldown counts). True if the keys
+   * changed.
+   */
   async refreshForUnknownKey(core) {
     const now = this.clock();
-    if (now - this.lastAttempt < this.cooldown || this.#inFlight(now)) return false;
+    if (now - this.lastKeyRefresh < this.cooldown || this.#inFlight(now)) return false;
+    this.lastKeyRefresh = now;
     const before = core.generation;
     await this.#fetchInto(core);
     return core.generation !== before;

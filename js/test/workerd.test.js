@@ -3,9 +3,10 @@
 // key-set fetches overlap (jose issue #355 hangs there).
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { makeConfig } from '../examples/worker/make-config.js';
 import { fileURLToPath } from 'node:url';
-import { relative } from 'node:path';
 import { keyFor, mint, claims, json64 } from './helpers.js';
 import { jwksServer, freePort, start, waitFor } from './servers.js';
 
@@ -16,23 +17,23 @@ function workerdBinary() {
   return fileURLToPath(new URL('../node_modules/.bin/workerd', import.meta.url));
 }
 
-function config(dir, port, jwksUrl) {
-  // embed paths are relative to the config file.
-  const at = (path) => relative(dir, `${pkg}${path}`);
-  const modules = [
-    `    (name = "worker.js", esModule = embed "${at('examples/worker/worker.js')}"),`,
-    `    (name = "jwtgate", esModule = "export * from \\"./node_modules/jwtgate/entry/workerd.js\\";"),`,
-    `    (name = "node_modules/jwtgate/entry/workerd.js", esModule = embed "${at('entry/workerd.js')}"),`,
-    ...readdirSync(`${pkg}lib`)
-      .filter((f) => f.endsWith('.js'))
-      .map((f) => `    (name = "node_modules/jwtgate/lib/${f}", esModule = embed "${at(`lib/${f}`)}"),`),
-    `    (name = "node_modules/jwtgate/pkg/jwtgate_js.js", esModule = embed "${at('pkg/jwtgate_js.js')}"),`,
-    `    (name = "node_modules/jwtgate/pkg/jwtgate_js_bg.wasm", wasm = embed "${at('pkg/jwtgate_js_bg.wasm')}"),`,
-  ];
-  return readFileSync(`${pkg}examples/worker/config.capnp.in`, 'utf8')
-    .replace('@PORT@', String(port))
-    .replace('@JWKS_URL@', jwksUrl)
-    .replace('@MODULES@', modules.join('\n'));
+/** The API behind the worker: echoes what the worker forwarded. */
+async function upstreamServer() {
+  const server = createServer((req, res) => {
+    res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({
+      method: req.method,
+      path: req.url,
+      authorization: req.headers.authorization ?? null,
+      payload: req.headers['x-jwt-payload'] ? JSON.parse(Buffer.from(req.headers['x-jwt-payload'], 'base64url')) : null,
+      client: req.headers['x-client-id'] ?? null,
+    }));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }),
+  };
 }
 
 test('workerd serves the example worker and guards its routes', async (t) => {
@@ -43,7 +44,10 @@ test('workerd serves the example worker and guards its routes', async (t) => {
   const port = await freePort();
   const dir = `${pkg}.tmp/workerd`;
   mkdirSync(dir, { recursive: true });
-  writeFileSync(`${dir}/config.capnp`, config(dir, port, jwks.url));
+  const api = await upstreamServer();
+  t.after(api.close);
+  const out = `${dir}/config.capnp`;
+  writeFileSync(out, makeConfig({ port, jwks: jwks.url, issuer: 'https://issuer.test', audience: 'api', upstream: api.url, out }));
   const workerd = start(workerdBinary(), ['serve', `${dir}/config.capnp`, '--verbose']);
   t.after(workerd.stop);
   const base = `http://127.0.0.1:${port}`;
@@ -60,13 +64,17 @@ test('workerd serves the example worker and guards its routes', async (t) => {
   assert.deepEqual(cold.map((r) => r.status), Array(8).fill(200), 'cold start');
   await Promise.all(cold.map((r) => r.text()));
 
-  const ok = await get('/payments', read);
+  const ok = await get('/payments?page=2', read);
   assert.equal(ok.status, 200);
-  assert.deepEqual(await ok.json(), { route: 'GET /payments', client: 'shop', scopes: ['payments:read'] });
+  const seen = await ok.json();
+  assert.equal(seen.path, '/payments?page=2');
+  assert.equal(seen.authorization, null, 'the token is not passed on');
+  assert.equal(seen.client, 'shop');
+  assert.equal(seen.payload.scope, 'payments:read');
   for (const alg of ['RS256', 'EdDSA']) {
     const r = await get('/payments', mint(keys[alg], claims({ scope: 'payments:read payments:write' })), 'POST');
-    assert.equal(r.status, 200, `${alg}: ${await r.clone().text()}`);
-    assert.equal((await r.json()).route, 'POST /payments');
+    assert.equal(r.status, 201, `${alg}: ${await r.clone().text()}`);
+    assert.equal((await r.json()).method, 'POST');
   }
 
   const expect = async (response, status, code) => {

@@ -1,5 +1,9 @@
-// An edge worker that guards its routes by scope with jwtgate.
-// Bindings: JWKS_URL (the issuer's JWK Set), ISSUER, AUDIENCE.
+// An edge worker that guards its routes by scope with jwtgate, then passes
+// the request on to the API behind it (UPSTREAM) with what it verified.
+//
+// Bindings (text): JWKS_URL (the issuer's JWK Set), ISSUER, AUDIENCE, and
+// optionally UPSTREAM (origin of the API; without it the worker answers
+// itself with what it verified).
 import { createVerifier } from 'jwtgate';
 
 const routes = [
@@ -26,10 +30,21 @@ export default {
     });
     const auth = await verifier.authorize(request, { requiredScopes: route.requiredScopes });
     if (!auth.ok) return auth.response;
-    return Response.json({
-      route: `${route.method} ${route.path}`,
-      client: auth.payload.client_id ?? auth.payload.sub,
-      scopes: auth.scopes,
-    });
+    if (!env.UPSTREAM) {
+      return Response.json({
+        route: `${route.method} ${route.path}`,
+        client: auth.payload.client_id ?? auth.payload.sub,
+        scopes: auth.scopes,
+      });
+    }
+    // The API trusts the gateway: it gets the verified claims, not the token.
+    const token = request.headers.get('authorization').trim().split(/\s+/)[1];
+    const headers = new Headers(request.headers);
+    headers.delete('authorization');
+    headers.set('x-jwt-payload', token.split('.')[1]);
+    const client = auth.payload.client_id ?? auth.payload.sub;
+    if (typeof client === 'string') headers.set('x-client-id', client);
+    const upstream = new URL(url.pathname + url.search, env.UPSTREAM);
+    return fetch(upstream, { method: request.method, headers, body: request.body });
   },
 };
