@@ -151,4 +151,26 @@ test('smoke: headless Chromium', async (t) => {
   const out = await page.evaluate(() => window.__smoke);
   assert.deepEqual(errors, []);
   assert.deepEqual(out, expected);
+
+  // The token inspector (js/inspector/): decode as you type, verify on click.
+  let visits = 0;
+  const inspector = async (token) => {
+    const hash = new URLSearchParams({ token, jwks: fixture.jwksUrl, issuer: ISSUER, audience: AUDIENCE, scopes: 'payments:read' });
+    visits += 1; // a new query string: a real navigation, not a hash change
+    await page.goto(`http://127.0.0.1:${server.address().port}/pkg/inspector/index.html?visit=${visits}#${hash}`);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+    const summary = await page.textContent('#summary');
+    await page.click('#verify');
+    await page.waitForFunction(() => document.getElementById('verdict').textContent !== '', null, { timeout: 30_000 });
+    return { summary, verdict: await page.textContent('#verdict') };
+  };
+  const good = await inspector(tokens.validES256);
+  assert.match(good.summary, /^alg ES256, kid es · scopes: payments:read · issued .* s left$/);
+  assert.equal(good.verdict, 'valid · scopes: payments:read');
+  const old = await inspector(tokens.expired);
+  assert.match(old.summary, /EXPIRED$/);
+  assert.match(old.verdict, /^token_expired \(HTTP 401\)/);
+  const forged = await inspector(tokens.forged);
+  assert.match(forged.verdict, /^signature_invalid/);
+  assert.deepEqual(errors, []);
 });
