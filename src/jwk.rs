@@ -12,7 +12,6 @@ use alloc::{
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use crate::alg::RsaPkcs1Key;
 use crate::algorithm::{Algorithm, Curve, KeyFamily};
 use crate::base64url;
 
@@ -46,8 +45,6 @@ pub struct Jwk {
     public_members: Map<String, Value>,
     spki_der: Vec<u8>,
     thumbprint: String,
-    /// RSA keys: the precomputed form the fast RS256/384/512 path uses.
-    rsa_pkcs1: Option<RsaPkcs1Key>,
 }
 
 /// Why a key of a set was not taken.
@@ -97,13 +94,6 @@ impl Jwk {
         }
         let spki_der = spki_der(&material)?;
         let thumbprint = thumbprint(&public_members);
-        let rsa_pkcs1 = match &material {
-            KeyMaterial::Rsa(key) => {
-                use rsa::traits::PublicKeyParts;
-                RsaPkcs1Key::new(&key.n().to_bytes_be(), &key.e().to_bytes_be())
-            }
-            _ => None,
-        };
         Ok(Jwk {
             kid,
             alg,
@@ -111,7 +101,6 @@ impl Jwk {
             public_members,
             spki_der,
             thumbprint,
-            rsa_pkcs1,
         })
     }
 
@@ -140,11 +129,6 @@ impl Jwk {
     /// `EVP_parse_public_key` and Envoy's `verify_signature` take it.
     pub fn spki_der(&self) -> &[u8] {
         &self.spki_der
-    }
-
-    /// RSA keys: the precomputed key of the fast PKCS#1 v1.5 verifier.
-    pub fn rsa_pkcs1(&self) -> Option<&RsaPkcs1Key> {
-        self.rsa_pkcs1.as_ref()
     }
 
     /// RFC 7638 SHA-256 thumbprint, base64url.

@@ -21,9 +21,7 @@ pub trait CryptoProvider {
 }
 
 /// The pure-Rust provider: jwt-compact's algorithms on RustCrypto crates,
-/// plus jwtgate's `ES384`/`ES512` and its faster RSASSA-PKCS1-v1_5 path for
-/// `RS256`/`RS384`/`RS512` ([`RsaPkcs1Key`](crate::alg::RsaPkcs1Key)).
-/// Always available, on every target.
+/// plus jwtgate's `ES384`/`ES512`. Always available, on every target.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RustCrypto;
 
@@ -38,12 +36,6 @@ impl CryptoProvider for RustCrypto {
             }
             (Algorithm::HS512, KeyMaterial::Oct(k)) => {
                 check(Hs512, &Hs512Key::new(k), message, signature)
-            }
-            (Algorithm::RS256 | Algorithm::RS384 | Algorithm::RS512, KeyMaterial::Rsa(_))
-                if key.rsa_pkcs1().is_some() =>
-            {
-                key.rsa_pkcs1()
-                    .is_some_and(|fast| fast.verify(alg.hash(), message, signature))
             }
             (Algorithm::RS256, KeyMaterial::Rsa(k)) => check(Rsa::rs256(), k, message, signature),
             (Algorithm::RS384, KeyMaterial::Rsa(k)) => check(Rsa::rs384(), k, message, signature),
