@@ -62,36 +62,50 @@ function fixture() {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** µs per call of an async function: calibrate, then median of rounds. */
-async function measure(fn) {
-  for (let i = 0; i < 20; i += 1) await fn();
-  let n = 1;
-  let elapsed = 0;
-  for (;;) {
-    const t = performance.now();
-    for (let i = 0; i < n; i += 1) await fn();
-    elapsed = performance.now() - t;
-    if (elapsed > 10 || n > 1e6) break;
-    n *= 2;
+/**
+ * Runs `time(name, n)` (ms for n calls) for every bench: calibrates each,
+ * then takes ROUNDS rounds in which the benches of one algorithm run one
+ * after the other (so a load spike hits them alike); median µs per call.
+ */
+async function interleaved(names, time, label) {
+  const iterations = {};
+  for (const name of names) {
+    await time(name, 20);
+    let n = 1;
+    let elapsed = 0;
+    for (;;) {
+      elapsed = await time(name, n);
+      if (elapsed > 10 || n > 1e6) break;
+      n *= 2;
+    }
+    iterations[name] = Math.max(1, Math.round((ROUND_MS * n) / Math.max(elapsed, 0.001)));
   }
-  const iterations = Math.max(1, Math.round((ROUND_MS * n) / elapsed));
-  const samples = [];
-  for (let r = 0; r < ROUNDS; r += 1) {
-    const t = performance.now();
-    for (let i = 0; i < iterations; i += 1) await fn();
-    samples.push(((performance.now() - t) * 1000) / iterations);
+  const samples = Object.fromEntries(names.map((name) => [name, []]));
+  for (const alg of ALGS) {
+    const group = names.filter((name) => name.endsWith(`/${alg}`));
+    for (let r = 0; r < ROUNDS; r += 1) {
+      for (const name of group) {
+        samples[name].push(((await time(name, iterations[name])) * 1000) / iterations[name]);
+      }
+    }
   }
-  return median(samples);
+  const results = {};
+  for (const name of names) {
+    results[name] = median(samples[name]);
+    process.stderr.write(`${label} ${name}: ${results[name].toFixed(2)} µs\n`);
+  }
+  return results;
 }
 
 async function benchNode(fx) {
   const benches = await suite({ jwtgate, jose, tsndr, fastJwt }, fx);
-  const results = {};
-  for (const [name, fn] of benches) {
-    results[name] = await measure(fn);
-    process.stderr.write(`node ${name}: ${results[name].toFixed(2)} µs\n`);
-  }
-  return results;
+  const time = async (name, n) => {
+    const fn = benches.get(name);
+    const t = performance.now();
+    for (let i = 0; i < n; i += 1) await fn();
+    return performance.now() - t;
+  };
+  return interleaved([...benches.keys()], time, 'node');
 }
 
 function walk(dir) {
@@ -166,26 +180,13 @@ ${modules.join('\n')}
       if (!r.ok || (await r.text()) !== 'ok') throw new Error(`${name}: HTTP ${r.status}`);
       return performance.now() - t;
     };
-    const results = {};
-    for (const name of names) {
-      await time(name, 20);
-      let n = 1;
-      let elapsed = 0;
-      for (;;) {
-        elapsed = await time(name, n);
-        if (elapsed > 20 || n > 1e6) break;
-        n *= 2;
-      }
-      const iterations = Math.max(1, Math.round((ROUND_MS * n) / elapsed));
-      const samples = [];
-      for (let r = 0; r < ROUNDS; r += 1) {
-        const empty = await time(name, 0);
-        const full = await time(name, iterations);
-        samples.push((Math.max(0, full - empty) * 1000) / iterations);
-      }
-      results[name] = median(samples);
-      process.stderr.write(`workerd ${name}: ${results[name].toFixed(2)} µs\n`);
-    }
+    // The time of a request that runs nothing is subtracted.
+    const timeNet = async (name, n) => {
+      const full = await time(name, n);
+      const empty = await time(name, 0);
+      return Math.max(0, full - empty);
+    };
+    const results = await interleaved(names, timeNet, 'workerd');
     return results;
   } finally {
     child.kill('SIGTERM');
