@@ -10,13 +10,13 @@ export function jwtgate(options) {
   const { requiredScopes, scopesAny, claims, ...verifierOptions } = options ?? {};
   const route = { requiredScopes, scopesAny, claims };
   let verifier;
-  let creating;
   return async function jwtgateMiddleware(c, next) {
-    // createVerifier does no I/O, so the first request's promise settles
-    // without waiting on anything another request started.
+    // Each request awaits only a promise it made itself (workerd forbids
+    // sharing them); createVerifier does no I/O, so concurrent first
+    // requests cost a spare verifier at most, and the first one stays.
     if (!verifier) {
-      creating ??= createVerifier(verifierOptions);
-      verifier = await creating;
+      const created = await createVerifier(verifierOptions);
+      verifier ??= created;
     }
     const outcome = await verifier.authorize(c.req.raw, route);
     if (!outcome.ok) return outcome.response;

@@ -49,6 +49,11 @@ export class RemoteKeySet {
     return now - this.inFlightSince < this.timeout + 1000;
   }
 
+  /** Whether the set is loaded and needs no refresh now (no `ensure` needed). */
+  fresh() {
+    return this.loaded && this.clock() < this.refreshAt;
+  }
+
   /**
    * Makes sure `core` has a key set: fetches one on a cold start (throws the
    * reason if none can be had) and refreshes a stale one.

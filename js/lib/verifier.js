@@ -14,6 +14,7 @@ import {
 const OK = 0;
 const PENDING = 1;
 const RETRY = 2;
+const STALE = 3;
 
 /** Options the wasm core takes (passed through as JSON). */
 const CORE_OPTIONS = [
@@ -68,7 +69,12 @@ export class Verifier {
   #now;
   #remote;
   #crypto = new WebCryptoKeys();
-  #results = new Map();
+  // The cache front: token string -> { slot, result }. A hit is found by the
+  // exact string (no digest) and re-checked in wasm (time claims, the call's
+  // requirements, the key-set generation) exactly as the core's cache is.
+  #front = new Map();
+  #slots = [];
+  #nextSlot = 0;
   #resultLimit;
   #requirementIds = new Map();
   #requirementObjects = new WeakMap();
@@ -177,17 +183,31 @@ export class Verifier {
   }
 
   #result(token) {
-    let result = this.#results.get(token);
-    if (result === undefined) {
-      result = deepFreeze(JSON.parse(this.#core.resultJson()));
-      if (this.#resultLimit > 0) {
-        if (this.#results.size >= this.#resultLimit) {
-          this.#results.delete(this.#results.keys().next().value);
-        }
-        this.#results.set(token, result);
-      }
+    const known = this.#front.get(token);
+    if (known !== undefined) return known.result;
+    const result = deepFreeze(JSON.parse(this.#core.resultJson()));
+    if (this.#resultLimit > 0) {
+      const slot = this.#nextSlot;
+      this.#nextSlot = (slot + 1) % this.#resultLimit;
+      const evicted = this.#slots[slot];
+      if (evicted !== undefined) this.#front.delete(evicted);
+      this.#slots[slot] = token;
+      this.#core.remember(slot);
+      this.#front.set(token, { slot, result });
     }
     return result;
+  }
+
+  /** The cached result of `token`, `undefined` to verify it afresh; throws a refusal. */
+  #cached(token, required) {
+    const hit = this.#front.get(token);
+    if (hit === undefined) return undefined;
+    const status = this.#core.checkRemembered(hit.slot, this.#now(), required);
+    if (status === OK) return hit.result;
+    this.#front.delete(token);
+    this.#slots[hit.slot] = undefined;
+    if (status === STALE) return undefined;
+    throw this.#error();
   }
 
   #missing(token) {
@@ -220,9 +240,12 @@ export class Verifier {
     const required = this.#requirements(options);
     const core = this.#core;
     const remote = this.#remote;
+    // A remote set is fetched or refreshed here, by this request itself.
+    if (remote && !remote.fresh() && !(await remote.ensure(core))) throw this.#unavailable();
+    const hit = this.#cached(token, required);
+    if (hit !== undefined) return hit;
     let refreshed = false;
     for (let attempt = 0; attempt < 4; attempt += 1) {
-      if (remote && !(await remote.ensure(core))) throw this.#unavailable();
       const now = this.#now();
       const status = core.prepare(token, now, required);
       if (status === OK) return this.#result(token);
@@ -262,6 +285,8 @@ export class Verifier {
     if (bad) throw bad;
     if (this.#remote && !this.#remote.loaded) throw this.#unavailable();
     const required = this.#requirements(options);
+    const hit = this.#cached(token, required);
+    if (hit !== undefined) return hit;
     if (this.#core.verifySync(token, this.#now(), required) === OK) return this.#result(token);
     throw this.#error();
   }

@@ -29,8 +29,13 @@ pub const OK: i32 = 0;
 pub const PENDING: i32 = 1;
 /// `finish`: the key set changed during the signature check; start again.
 pub const RETRY: i32 = 2;
+/// `checkRemembered`: nothing valid in that slot; verify the token afresh.
+pub const STALE: i32 = 3;
 /// Any call: the token was refused (read `errorJson`).
 pub const FAILED: i32 = -1;
+
+/// Most remembered results (the JS side's cache front).
+const MAX_REMEMBERED: usize = 100_000;
 
 /// Most distinct per-call requirement sets kept before the table is reset.
 const MAX_REQUIREMENT_SETS: usize = 256;
@@ -184,6 +189,7 @@ pub struct Core {
     signature: Vec<u8>,
     candidates: Vec<u32>,
     skipped: Vec<SkippedKey>,
+    remembered: Vec<Option<(Arc<Verified>, u32)>>,
 }
 
 #[wasm_bindgen]
@@ -204,6 +210,7 @@ impl Core {
             signature: Vec::new(),
             candidates: Vec::new(),
             skipped: Vec::new(),
+            remembered: Vec::new(),
         })
     }
 
@@ -388,6 +395,52 @@ impl Core {
                 RustCrypto.verify(alg, key, message, signature)
             }
             _ => false,
+        }
+    }
+
+    /// Keeps the last verified token in `slot` (the JS side maps the token
+    /// string to the slot), tied to the current key-set generation.
+    pub fn remember(&mut self, slot: u32) {
+        let slot = slot as usize;
+        let Some(verified) = self.last.clone() else {
+            return;
+        };
+        if slot >= MAX_REMEMBERED {
+            return;
+        }
+        if self.remembered.len() <= slot {
+            self.remembered.resize(slot + 1, None);
+        }
+        if let Some(entry) = self.remembered.get_mut(slot) {
+            *entry = Some((verified, self.generation));
+        }
+    }
+
+    /// A cache hit found by the token string itself (no digest): re-checks
+    /// the time claims and the call's requirements exactly as the core's
+    /// cache does on a hit. `OK`, `FAILED`, or `STALE` (empty slot or another
+    /// key-set generation: verify afresh).
+    #[wasm_bindgen(js_name = checkRemembered)]
+    pub fn check_remembered(&mut self, slot: u32, now: f64, requirements: u32) -> i32 {
+        let verified = match self.remembered.get(slot as usize) {
+            Some(Some((verified, generation))) if *generation == self.generation => {
+                verified.clone()
+            }
+            _ => return STALE,
+        };
+        let Some(required) = self.requirements.get(requirements as usize) else {
+            return self.fail(unknown_requirements());
+        };
+        let checked = verified
+            .claims()
+            .check_time(self.verifier.validation(), seconds(now))
+            .and_then(|()| required.check(verified.payload(), verified.scopes()));
+        match checked {
+            Ok(()) => {
+                self.last = Some(verified);
+                OK
+            }
+            Err(error) => self.fail(error),
         }
     }
 
