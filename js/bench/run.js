@@ -174,6 +174,7 @@ ${modules.join('\n')}
       }
     }
     if (!names) throw new Error('workerd did not come up');
+    process.stderr.write(`workerd WebCrypto imports: ${await (await fetch(`${base}/webcrypto`)).text()}\n`);
     const time = async (name, n) => {
       const t = performance.now();
       const r = await fetch(`${base}/run?name=${encodeURIComponent(name)}&n=${n}`);
