@@ -3,10 +3,9 @@
 // the expected one.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync, copyFileSync, symlinkSync, rmSync, readFileSync, existsSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { mkdirSync, writeFileSync, copyFileSync, symlinkSync, rmSync } from 'node:fs';
+import { staticServer, launchChromium } from './browser.js';
 import { fileURLToPath } from 'node:url';
-import { extname, join, normalize } from 'node:path';
 import * as jwtgate from 'jwtgate';
 import { keyFor, mint, claims, json64, ISSUER, AUDIENCE } from './helpers.js';
 import { jwksServer, freePort, start } from './servers.js';
@@ -108,69 +107,17 @@ test('smoke: Bun', async () => {
   assert.deepEqual(out, expected);
 });
 
-const TYPES = { '.js': 'text/javascript', '.html': 'text/html', '.json': 'application/json', '.wasm': 'application/wasm' };
-
 test('smoke: headless Chromium', async (t) => {
-  const chromium = '/usr/bin/chromium';
-  assert.ok(existsSync(chromium), 'Debian chromium is installed (test.sh installs it)');
-  const roots = { '/pkg/': pkg, '/smoke/': `${dir}/` };
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    const prefix = Object.keys(roots).find((p) => path.startsWith(p));
-    const file = path === '/' ? `${dir}/index.html` : prefix && normalize(join(roots[prefix], path.slice(prefix.length)));
-    if (!file || !Object.values(roots).some((root) => file.startsWith(root)) || !existsSync(file)) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-    res.end(readFileSync(file));
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }));
-  const { chromium: launcher } = await import('playwright-core');
-  const profile = `${pkg}.tmp/chromium-profile-${process.pid}`;
-  rmSync(profile, { recursive: true, force: true });
-  // A fresh --user-data-dir (playwright passes the profile directory as one).
-  const context = await launcher.launchPersistentContext(profile, {
-    executablePath: chromium,
-    headless: true,
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    ],
-  });
-  t.after(async () => {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
-  });
-  const page = await context.newPage();
+  const server = await staticServer({ '/pkg/': pkg, '/smoke/': `${dir}/` });
+  t.after(server.close);
+  const browser = await launchChromium();
+  t.after(browser.close);
+  const page = await browser.context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(`http://127.0.0.1:${server.address().port}/`);
+  await page.goto(`${server.url}/smoke/index.html`);
   await page.waitForFunction(() => window.__smoke !== undefined, null, { timeout: 30_000 }).catch(() => {});
   const out = await page.evaluate(() => window.__smoke);
   assert.deepEqual(errors, []);
   assert.deepEqual(out, expected);
-
-  // The token inspector (js/inspector/): decode as you type, verify on click.
-  let visits = 0;
-  const inspector = async (token) => {
-    const hash = new URLSearchParams({ token, jwks: fixture.jwksUrl, issuer: ISSUER, audience: AUDIENCE, scopes: 'payments:read' });
-    visits += 1; // a new query string: a real navigation, not a hash change
-    await page.goto(`http://127.0.0.1:${server.address().port}/pkg/inspector/index.html?visit=${visits}#${hash}`);
-    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
-    const summary = await page.textContent('#summary');
-    await page.click('#verify');
-    await page.waitForFunction(() => document.getElementById('verdict').textContent !== '', null, { timeout: 30_000 });
-    return { summary, verdict: await page.textContent('#verdict') };
-  };
-  const good = await inspector(tokens.validES256);
-  assert.match(good.summary, /^alg ES256, kid es · scopes: payments:read · issued .* s left$/);
-  assert.equal(good.verdict, 'valid · scopes: payments:read');
-  const old = await inspector(tokens.expired);
-  assert.match(old.summary, /EXPIRED$/);
-  assert.match(old.verdict, /^token_expired \(HTTP 401\)/);
-  const forged = await inspector(tokens.forged);
-  assert.match(forged.verdict, /^signature_invalid/);
-  assert.deepEqual(errors, []);
 });
