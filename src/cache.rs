@@ -36,6 +36,11 @@ impl<T> TokenCache<T> {
         }
     }
 
+    /// Whether the cache can hold anything (capacity above zero).
+    pub fn is_enabled(&self) -> bool {
+        self.capacity > 0
+    }
+
     /// The entry for `digest`, if stored under the current key set.
     pub fn get(&self, digest: &[u8; 32]) -> Option<Arc<T>> {
         self.entries.get(digest).cloned()

@@ -41,6 +41,7 @@ pub enum KeyMaterial {
 pub struct Jwk {
     kid: Option<String>,
     alg: Option<Algorithm>,
+    key_use: Option<String>,
     material: KeyMaterial,
     public_members: Map<String, Value>,
     spki_der: Vec<u8>,
@@ -68,7 +69,8 @@ impl Jwk {
                 Algorithm::from_name(&name).ok_or_else(|| format!("unsupported alg \"{name}\""))?,
             ),
         };
-        if let Some(key_use) = optional_string(object, "use")? {
+        let key_use = optional_string(object, "use")?;
+        if let Some(key_use) = &key_use {
             if key_use != "sig" {
                 return Err(format!("use is \"{key_use}\", not \"sig\""));
             }
@@ -97,6 +99,7 @@ impl Jwk {
         Ok(Jwk {
             kid,
             alg,
+            key_use,
             material,
             public_members,
             spki_der,
@@ -112,6 +115,11 @@ impl Jwk {
     /// The JWK `alg` the key is bound to, if it names one.
     pub fn alg(&self) -> Option<Algorithm> {
         self.alg
+    }
+
+    /// The JWK `use`, if present (always `sig` for a usable key).
+    pub fn key_use(&self) -> Option<&str> {
+        self.key_use.as_deref()
     }
 
     /// The key material.

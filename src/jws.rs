@@ -112,7 +112,9 @@ fn split(token: &str, max_bytes: usize) -> Result<(&str, &str, &str), Error> {
         (_, _, _, Some(_)) => Err(malformed(
             "token has more than three parts (JWE and JSON serialisations are not accepted)",
         )),
-        _ => Err(malformed("token is not three base64url parts with a non-empty header and payload")),
+        _ => Err(malformed(
+            "token is not three base64url parts with a non-empty header and payload",
+        )),
     }
 }
 

@@ -24,9 +24,13 @@ fn every_shared_case_gets_its_verdict_cold_and_cached() {
             let expected = &case["expect"];
             match (&verdict, expected.get("error").and_then(Value::as_str)) {
                 (Ok(verified), None) => {
-                    let want: Vec<String> = serde_json::from_value(expected["scopes"].clone()).expect("scopes");
+                    let want: Vec<String> =
+                        serde_json::from_value(expected["scopes"].clone()).expect("scopes");
                     if verified.scopes() != want.as_slice() {
-                        failures.push(format!("{name} ({round}): scopes {:?}, want {want:?}", verified.scopes()));
+                        failures.push(format!(
+                            "{name} ({round}): scopes {:?}, want {want:?}",
+                            verified.scopes()
+                        ));
                     }
                 }
                 (Err(error), Some(code)) if error.code().as_str() == code => {}
@@ -38,8 +42,17 @@ fn every_shared_case_gets_its_verdict_cold_and_cached() {
             }
         }
         if case["expect"]["ok"] == Value::Bool(true) {
-            assert_eq!(verifier.cached_entries(), 1, "{name}: a valid token is cached");
+            assert_eq!(
+                verifier.cached_entries(),
+                1,
+                "{name}: a valid token is cached"
+            );
         }
     }
-    assert!(failures.is_empty(), "{} case(s) failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} case(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

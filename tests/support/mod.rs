@@ -6,8 +6,11 @@ use serde_json::Value;
 
 /// The shared verdict table (`tests/cases/cases.json`).
 pub fn table() -> Value {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cases/cases.json"))
-        .expect("tests/cases/cases.json");
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/cases/cases.json"
+    ))
+    .expect("tests/cases/cases.json");
     serde_json::from_str(&text).expect("cases.json is JSON")
 }
 
@@ -19,14 +22,22 @@ pub fn key_set(table: &Value) -> KeySet {
 fn strings(value: &Value) -> Vec<String> {
     match value {
         Value::String(s) => vec![s.clone()],
-        Value::Array(items) => items.iter().filter_map(|v| v.as_str().map(String::from)).collect(),
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(String::from))
+            .collect(),
         _ => Vec::new(),
     }
 }
 
 /// The validation, requirements and clock a case's options describe.
 pub fn case_settings(table: &Value, options: &Value) -> (Validation, Requirements, u64) {
-    let pick = |name: &str| options.get(name).unwrap_or(&table["defaults"][name]).clone();
+    let pick = |name: &str| {
+        options
+            .get(name)
+            .unwrap_or(&table["defaults"][name])
+            .clone()
+    };
     let mut validation = Validation::default();
     validation.issuers = strings(&pick("issuer"));
     validation.audiences = strings(&pick("audience"));
@@ -47,7 +58,10 @@ pub fn case_settings(table: &Value, options: &Value) -> (Validation, Requirement
         validation.typ = Some(strings(typ));
     }
     let mut requirements = Requirements::default();
-    requirements.scopes = options.get("requiredScopes").map(strings).unwrap_or_default();
+    requirements.scopes = options
+        .get("requiredScopes")
+        .map(strings)
+        .unwrap_or_default();
     requirements.scopes_any = options.get("scopesAny").map(strings).unwrap_or_default();
     if let Some(rules) = options.get("claims").and_then(Value::as_object) {
         for (name, values) in rules {
@@ -55,14 +69,19 @@ pub fn case_settings(table: &Value, options: &Value) -> (Validation, Requirement
                 Value::Array(items) => items.clone(),
                 other => vec![other.clone()],
             };
-            requirements.claims.push(ClaimRule::new(name.clone(), values));
+            requirements
+                .claims
+                .push(ClaimRule::new(name.clone(), values));
         }
     }
-    let now = options.get("now").and_then(Value::as_u64).unwrap_or_else(|| {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .expect("clock after 1970")
-            .as_secs()
-    });
+    let now = options
+        .get("now")
+        .and_then(Value::as_u64)
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .expect("clock after 1970")
+                .as_secs()
+        });
     (validation, requirements, now)
 }

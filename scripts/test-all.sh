@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs every jwtgate test. Installs what it needs when missing (rustup
+# targets, rustfmt/clippy components; the Envoy and npm parts install their own).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+section() { printf '\n=== %s ===\n' "$*"; }
+
+section "toolchain"
+installed=$(rustup target list --installed)
+for target in wasm32-unknown-unknown wasm32-wasip1; do
+  grep -qx "$target" <<<"$installed" || rustup target add "$target"
+done
+rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+rustup component list --installed | grep -q '^clippy' || rustup component add clippy
+
+section "format and lints"
+cargo fmt --all -- --check
+cargo clippy -j2 -p jwtgate -p jwtgate-cli --all-targets -- -D warnings
+
+section "core builds without std for both wasm targets"
+cargo build -j2 -p jwtgate --target wasm32-unknown-unknown
+cargo build -j2 -p jwtgate --target wasm32-wasip1
+
+section "core and command tests (includes the bounded property-based fuzz pass)"
+cargo test -j2 -p jwtgate -p jwtgate-cli
