@@ -22,8 +22,8 @@ pub const MIN_RSA_BITS: usize = 2048;
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum KeyMaterial {
-    /// An RSA public key.
-    Rsa(rsa::RsaPublicKey),
+    /// An RSA public key, with its Montgomery parameters precomputed.
+    Rsa(crate::alg::RsaKey),
     /// A P-256 public key.
     P256(p256::PublicKey),
     /// A P-384 public key.
@@ -147,7 +147,7 @@ impl Jwk {
     /// Key size in bits (RSA modulus, curve order, HMAC secret length).
     pub fn bits(&self) -> usize {
         match &self.material {
-            KeyMaterial::Rsa(key) => rsa::traits::PublicKeyParts::n(key).bits(),
+            KeyMaterial::Rsa(key) => key.bits(),
             KeyMaterial::P256(_) => 256,
             KeyMaterial::P384(_) => 384,
             KeyMaterial::P521(_) => 521,
@@ -237,11 +237,7 @@ fn parse_rsa(object: &Map<String, Value>) -> Result<Parsed, String> {
             "RSA key too weak: {bits} bits, minimum {MIN_RSA_BITS}"
         ));
     }
-    let key = rsa::RsaPublicKey::new(
-        rsa::BigUint::from_bytes_be(n),
-        rsa::BigUint::from_bytes_be(e),
-    )
-    .map_err(|err| format!("invalid RSA key: {err}"))?;
+    let key = crate::alg::RsaKey::from_be_bytes(n, e)?;
     Ok((
         KeyMaterial::Rsa(key),
         members(&[("e", e), ("n", n)], "RSA", None),
@@ -328,7 +324,7 @@ fn parse_oct(object: &Map<String, Value>, alg: Option<Algorithm>) -> Result<Pars
 fn spki_der(material: &KeyMaterial) -> Result<Vec<u8>, String> {
     use p256::pkcs8::EncodePublicKey;
     let der = match material {
-        KeyMaterial::Rsa(key) => key.to_public_key_der(),
+        KeyMaterial::Rsa(key) => key.public_key().to_public_key_der(),
         KeyMaterial::P256(key) => key.to_public_key_der(),
         KeyMaterial::P384(key) => key.to_public_key_der(),
         KeyMaterial::P521(key) => key.to_public_key_der(),

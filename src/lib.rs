@@ -15,8 +15,8 @@
 //! | `alg` | key | pure-Rust implementation | default allowlist |
 //! |---|---|---|---|
 //! | HS256/384/512 | `oct`, secret >= hash length | jwt-compact (`hmac`) | no |
-//! | RS256/384/512 | `RSA`, >= 2048 bits | jwt-compact (`rsa`) | yes |
-//! | PS256/384/512 | `RSA`, >= 2048 bits | jwt-compact (`rsa`) | yes |
+//! | RS256/384/512 | `RSA`, 2048..=4096 bits | jwtgate [`alg::Rsa`] (`crypto-bigint`) | yes |
+//! | PS256/384/512 | `RSA`, 2048..=4096 bits | jwtgate [`alg::Rsa`] (`crypto-bigint`) | yes |
 //! | ES256 | `EC` P-256 | jwt-compact (`p256`) | yes |
 //! | ES384 | `EC` P-384 | jwtgate [`alg::Es384`] (`p384`) | yes |
 //! | ES512 | `EC` P-521 | jwtgate [`alg::Es512`] (`p521`) | yes |

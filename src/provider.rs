@@ -2,11 +2,11 @@
 //! crypto (Envoy's BoringSSL, WebCrypto) can take over from pure Rust.
 
 use jwt_compact::{
-    alg::{Ed25519, Hs256, Hs256Key, Hs384, Hs384Key, Hs512, Hs512Key, Rsa},
+    alg::{Ed25519, Hs256, Hs256Key, Hs384, Hs384Key, Hs512, Hs512Key},
     AlgorithmSignature,
 };
 
-use crate::alg::{Es384, Es512};
+use crate::alg::{Es384, Es512, Rsa};
 use crate::algorithm::Algorithm;
 use crate::jwk::{Jwk, KeyMaterial};
 
@@ -21,7 +21,8 @@ pub trait CryptoProvider {
 }
 
 /// The pure-Rust provider: jwt-compact's algorithms on RustCrypto crates,
-/// plus jwtgate's `ES384`/`ES512`. Always available, on every target.
+/// plus jwtgate's `ES384`/`ES512` and `RS*`/`PS*` ([`Rsa`], with per-key
+/// precomputed Montgomery parameters). Always available, on every target.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RustCrypto;
 
