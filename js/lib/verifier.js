@@ -69,9 +69,11 @@ export class Verifier {
   #now;
   #remote;
   #crypto = new WebCryptoKeys();
-  // The cache front: token string -> { slot, result }. A hit is found by the
-  // exact string (no digest) and re-checked in wasm (time claims, the call's
-  // requirements, the key-set generation) exactly as the core's cache is.
+  // The verified-token cache: token string -> { slot, result }, at most
+  // `cacheEntries`, oldest out first. A hit is found by the exact string and
+  // re-checked in wasm (time claims, the call's requirements, the key-set
+  // generation) exactly as the core's cache re-checks its hits; the core's
+  // own digest-keyed cache is off (see js/src/lib.rs).
   #front = new Map();
   #slots = [];
   #nextSlot = 0;
@@ -101,7 +103,7 @@ export class Verifier {
       throw new TypeError('jwtgate: now must be a function returning Unix seconds');
     }
     this.#now = options.now ?? systemClock;
-    this.#resultLimit = Math.min(options.cacheEntries ?? 10_000, 10_000);
+    this.#resultLimit = this.#core.cacheCapacity;
     const { jwks } = options;
     if (typeof jwks === 'string' || jwks instanceof URL) {
       let url;
@@ -141,7 +143,7 @@ export class Verifier {
 
   /** Entries in the verified-token cache. */
   get cachedEntries() {
-    return this.#core.cachedEntries();
+    return this.#front.size;
   }
 
   /** Keys skipped from the current set, with reasons. */

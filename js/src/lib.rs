@@ -13,6 +13,7 @@
 
 use std::sync::Arc;
 
+use jwtgate::config::DEFAULT_CACHE_ENTRIES;
 use jwtgate::jwk::SkippedKey;
 use jwtgate::policy::granted_scopes;
 use jwtgate::{
@@ -119,7 +120,7 @@ fn config_error(what: impl core::fmt::Display) -> JsError {
     JsError::new(&format!("jwtgate: invalid options: {what}"))
 }
 
-fn validation(options: Options) -> Result<(Validation, String), JsError> {
+fn validation(options: Options) -> Result<(Validation, String, usize), JsError> {
     let mut validation = Validation::default();
     if let Some(algorithms) = options.algorithms {
         let mut parsed = Vec::new();
@@ -149,14 +150,24 @@ fn validation(options: Options) -> Result<(Validation, String), JsError> {
     }
     validation.requirements =
         requirements(options.required_scopes, options.scopes_any, options.claims);
+    // The verified-token cache lives in `Core::remembered` (keyed by the
+    // token string on the JS side, re-checked like the core's cache hit):
+    // the core's own digest-keyed cache is off, so a cold verification
+    // computes no digest. `cacheEntries` sizes the JS side (`cacheCapacity`).
     if let Some(entries) = options.cache_entries {
-        validation.cache_entries = entries;
+        if entries > MAX_REMEMBERED {
+            return Err(config_error(format!(
+                "cacheEntries exceeds {MAX_REMEMBERED}"
+            )));
+        }
     }
+    validation.cache_entries = 0;
     if let Some(bytes) = options.max_token_bytes {
         validation.max_token_bytes = bytes;
     }
     let realm = options.realm.unwrap_or_else(|| String::from(DEFAULT_REALM));
-    Ok((validation, realm))
+    let capacity = options.cache_entries.unwrap_or(DEFAULT_CACHE_ENTRIES);
+    Ok((validation, realm, capacity))
 }
 
 /// Seconds from JS: negative, NaN and fractions round down into `u64`.
@@ -190,6 +201,7 @@ pub struct Core {
     candidates: Vec<u32>,
     skipped: Vec<SkippedKey>,
     remembered: Vec<Option<(Arc<Verified>, u32)>>,
+    cache_capacity: usize,
 }
 
 #[wasm_bindgen]
@@ -198,7 +210,7 @@ impl Core {
     #[wasm_bindgen(constructor)]
     pub fn new(options: &str) -> Result<Core, JsError> {
         let options: Options = serde_json::from_str(options).map_err(config_error)?;
-        let (validation, realm) = validation(options)?;
+        let (validation, realm, cache_capacity) = validation(options)?;
         Ok(Core {
             verifier: Verifier::new(validation, KeySet::default()),
             realm,
@@ -211,6 +223,7 @@ impl Core {
             candidates: Vec::new(),
             skipped: Vec::new(),
             remembered: Vec::new(),
+            cache_capacity,
         })
     }
 
@@ -280,10 +293,10 @@ impl Core {
         self.verifier.keys().has_kid(kid)
     }
 
-    /// Entries in the verified-token cache.
-    #[wasm_bindgen(js_name = cachedEntries)]
-    pub fn cached_entries(&self) -> u32 {
-        u32::try_from(self.verifier.cached_entries()).unwrap_or(u32::MAX)
+    /// Slots of the verified-token cache (`cacheEntries`, default 10 000).
+    #[wasm_bindgen(getter, js_name = cacheCapacity)]
+    pub fn cache_capacity(&self) -> u32 {
+        u32::try_from(self.cache_capacity).unwrap_or(u32::MAX)
     }
 
     /// Registers per-call requirements (JSON text of `{ requiredScopes,
