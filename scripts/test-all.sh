@@ -24,3 +24,6 @@ cargo build -j2 -p jwtgate --target wasm32-wasip1
 
 section "core and command tests (includes the bounded property-based fuzz pass)"
 cargo test -j2 -p jwtgate -p jwtgate-cli
+
+section "npm package: API, shared table, remote JWKS, WebCrypto/wasm agreement, workerd, Deno, Bun, Chromium, tsc"
+bash js/test.sh

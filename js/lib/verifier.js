@@ -1,0 +1,362 @@
+// The verifier: the wasm core decides every verdict; this file moves tokens,
+// keys and results across the boundary and runs WebCrypto between the core's
+// `prepare` and `finish`.
+import { Core, decodeToken } from '../pkg/jwtgate_js.js';
+import { JwtGateError } from './errors.js';
+import { WebCryptoKeys } from './webcrypto.js';
+import {
+  RemoteKeySet,
+  DEFAULT_JWKS_CACHE_MAX_AGE,
+  DEFAULT_JWKS_COOLDOWN,
+  DEFAULT_JWKS_TIMEOUT,
+} from './jwks.js';
+
+const OK = 0;
+const PENDING = 1;
+const RETRY = 2;
+const STALE = 3;
+
+/** Options the wasm core takes (passed through as JSON). */
+const CORE_OPTIONS = [
+  'issuer',
+  'audience',
+  'algorithms',
+  'clockTolerance',
+  'maxTokenAge',
+  'requireExp',
+  'requiredClaims',
+  'typ',
+  'scopeClaims',
+  'requiredScopes',
+  'scopesAny',
+  'claims',
+  'cacheEntries',
+  'maxTokenBytes',
+  'realm',
+];
+const JS_OPTIONS = ['jwks', 'jwksCacheMaxAge', 'jwksCooldown', 'jwksTimeout', 'fetch', 'now'];
+const KNOWN_OPTIONS = new Set([...CORE_OPTIONS, ...JS_OPTIONS]);
+const CALL_OPTIONS = new Set(['requiredScopes', 'scopesAny', 'claims']);
+
+const runtime = { sharePendingFetches: true };
+
+/** Entry points call this: workerd must not share promises across requests. */
+export function setRuntime({ sharePendingFetches }) {
+  runtime.sharePendingFetches = sharePendingFetches;
+}
+
+const encoder = new TextEncoder();
+const systemClock = () => Date.now() / 1000;
+
+function deepFreeze(value) {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Object.keys(value)) deepFreeze(value[key]);
+  }
+  return value;
+}
+
+function nonNegative(name, value, fallback) {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) {
+    throw new TypeError(`jwtgate: ${name} must be a non-negative number`);
+  }
+  return value;
+}
+
+export class Verifier {
+  #core;
+  #now;
+  #remote;
+  #crypto = new WebCryptoKeys();
+  // The verified-token cache: token string -> { slot, result }, at most
+  // `cacheEntries`, oldest out first. A hit is found by the exact string and
+  // re-checked in wasm (time claims, the call's requirements, the key-set
+  // generation) exactly as the core's cache re-checks its hits; the core's
+  // own digest-keyed cache is off (see js/src/lib.rs).
+  #front = new Map();
+  #slots = [];
+  #nextSlot = 0;
+  #resultLimit;
+  #requirementIds = new Map();
+  #requirementObjects = new WeakMap();
+
+  /** Use `createVerifier`. */
+  constructor(options = {}, token) {
+    if (token !== CONSTRUCT) throw new TypeError('jwtgate: use createVerifier(options)');
+    if (options === null || typeof options !== 'object') {
+      throw new TypeError('jwtgate: options must be an object');
+    }
+    for (const name of Object.keys(options)) {
+      if (!KNOWN_OPTIONS.has(name)) throw new TypeError(`jwtgate: unknown option "${name}"`);
+    }
+    const core = {};
+    for (const name of CORE_OPTIONS) {
+      if (options[name] !== undefined) core[name] = options[name];
+    }
+    try {
+      this.#core = new Core(JSON.stringify(core));
+    } catch (error) {
+      throw new TypeError(error?.message ?? String(error));
+    }
+    if (options.now !== undefined && typeof options.now !== 'function') {
+      throw new TypeError('jwtgate: now must be a function returning Unix seconds');
+    }
+    this.#now = options.now ?? systemClock;
+    this.#resultLimit = this.#core.cacheCapacity;
+    const { jwks } = options;
+    if (typeof jwks === 'string' || jwks instanceof URL) {
+      let url;
+      try {
+        url = new URL(jwks);
+      } catch {
+        throw new TypeError(`jwtgate: jwks is not a URL: ${jwks}`);
+      }
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new TypeError('jwtgate: jwks URL must be http(s)');
+      }
+      const fetchImpl = options.fetch ?? globalThis.fetch;
+      if (typeof fetchImpl !== 'function') throw new TypeError('jwtgate: no fetch available');
+      const now = this.#now;
+      this.#remote = new RemoteKeySet(url, {
+        fetch: (...args) => fetchImpl(...args),
+        clock: () => now() * 1000,
+        maxAge: nonNegative('jwksCacheMaxAge', options.jwksCacheMaxAge, DEFAULT_JWKS_CACHE_MAX_AGE),
+        cooldown: nonNegative('jwksCooldown', options.jwksCooldown, DEFAULT_JWKS_COOLDOWN),
+        timeout: nonNegative('jwksTimeout', options.jwksTimeout, DEFAULT_JWKS_TIMEOUT),
+        sharePending: runtime.sharePendingFetches,
+      });
+    } else if (jwks && typeof jwks === 'object' && Array.isArray(jwks.keys)) {
+      let count;
+      try {
+        count = this.#core.setKeys(JSON.stringify(jwks));
+      } catch (error) {
+        throw new TypeError(`jwtgate: ${error?.message ?? error}`);
+      }
+      if (count === 0) {
+        throw new TypeError(`jwtgate: the JWK Set has no usable key: ${this.#core.skippedKeys()}`);
+      }
+    } else {
+      throw new TypeError('jwtgate: jwks must be a JWK Set object or a URL');
+    }
+  }
+
+  /** Entries in the verified-token cache. */
+  get cachedEntries() {
+    return this.#front.size;
+  }
+
+  /** Keys skipped from the current set, with reasons. */
+  get skippedKeys() {
+    return JSON.parse(this.#core.skippedKeys());
+  }
+
+  /** Remote key sets: fetches made so far. */
+  get jwksFetches() {
+    return this.#remote?.fetches ?? 0;
+  }
+
+  #requirements(call) {
+    if (call === undefined || call === null) return 0;
+    const known = this.#requirementObjects.get(call);
+    if (known !== undefined && this.#requirementIds.get(known.key) === known.id) return known.id;
+    for (const name of Object.keys(call)) {
+      if (!CALL_OPTIONS.has(name)) throw new TypeError(`jwtgate: unknown option "${name}"`);
+    }
+    const { requiredScopes, scopesAny, claims } = call;
+    if (requiredScopes === undefined && scopesAny === undefined && claims === undefined) return 0;
+    const text = JSON.stringify({ requiredScopes, scopesAny, claims });
+    let id = this.#requirementIds.get(text);
+    if (id === undefined) {
+      try {
+        id = this.#core.addRequirements(text);
+      } catch (error) {
+        throw new TypeError(error?.message ?? String(error));
+      }
+      if (id === 1) this.#requirementIds.clear();
+      this.#requirementIds.set(text, id);
+    }
+    this.#requirementObjects.set(call, { key: text, id });
+    return id;
+  }
+
+  #error() {
+    return JwtGateError.fromJson(this.#core.errorJson());
+  }
+
+  #result(token) {
+    const known = this.#front.get(token);
+    if (known !== undefined) return known.result;
+    const result = deepFreeze(JSON.parse(this.#core.resultJson()));
+    if (this.#resultLimit > 0) {
+      const slot = this.#nextSlot;
+      this.#nextSlot = (slot + 1) % this.#resultLimit;
+      const evicted = this.#slots[slot];
+      if (evicted !== undefined) this.#front.delete(evicted);
+      this.#slots[slot] = token;
+      this.#core.remember(slot);
+      this.#front.set(token, { slot, result });
+    }
+    return result;
+  }
+
+  /** The cached result of `token`, `undefined` to verify it afresh; throws a refusal. */
+  #cached(token, required) {
+    const hit = this.#front.get(token);
+    if (hit === undefined) return undefined;
+    const status = this.#core.checkRemembered(hit.slot, this.#now(), required);
+    if (status === OK) return hit.result;
+    this.#front.delete(token);
+    this.#slots[hit.slot] = undefined;
+    if (status === STALE) return undefined;
+    throw this.#error();
+  }
+
+  #missing(token) {
+    if (token === undefined || token === null || token === '') {
+      return new JwtGateError('token_missing', 'no token', { realm: this.#core.realm });
+    }
+    if (typeof token !== 'string') {
+      return new JwtGateError('token_malformed', 'the token is not a string', {
+        realm: this.#core.realm,
+      });
+    }
+    return undefined;
+  }
+
+  #unavailable() {
+    const reason = this.#remote?.lastError?.message ?? 'no key set';
+    return new JwtGateError('jwks_unavailable', `the key set is unavailable: ${reason}`, {
+      realm: this.#core.realm,
+    });
+  }
+
+  /**
+   * Verifies `token` (signature through WebCrypto) and applies the
+   * verifier's and this call's requirements.
+   * @returns {Promise<{header: object, payload: object, scopes: string[]}>}
+   */
+  async verify(token, options) {
+    const bad = this.#missing(token);
+    if (bad) throw bad;
+    const required = this.#requirements(options);
+    const core = this.#core;
+    const remote = this.#remote;
+    // A remote set is fetched or refreshed here, by this request itself.
+    if (remote && !remote.fresh() && !(await remote.ensure(core))) throw this.#unavailable();
+    const hit = this.#cached(token, required);
+    if (hit !== undefined) return hit;
+    let refreshed = false;
+    for (let attempt = 0; attempt < 4; attempt += 1) {
+      const now = this.#now();
+      const status = core.prepare(token, now, required);
+      if (status === OK) return this.#result(token);
+      if (status !== PENDING) {
+        if (remote && !refreshed && core.errorCode() === 'key_not_found') {
+          refreshed = true;
+          if (await remote.refreshForUnknownKey(core)) continue;
+        }
+        throw this.#error();
+      }
+      const alg = core.alg;
+      const signature = core.signature;
+      const candidates = core.candidates;
+      const generation = core.generation;
+      const data = encoder.encode(token.slice(0, token.lastIndexOf('.')));
+      let verifiedBy = -1;
+      for (const index of candidates) {
+        if (await this.#crypto.verify(core, alg, index, generation, data, signature)) {
+          verifiedBy = index;
+          break;
+        }
+      }
+      const finished = core.finish(token, now, required, verifiedBy, generation);
+      if (finished === OK) return this.#result(token);
+      if (finished === RETRY) continue;
+      throw this.#error();
+    }
+    throw this.#error();
+  }
+
+  /**
+   * The same verdict as `verify`, fully in wasm (pure-Rust crypto),
+   * synchronously. A remote key set must have been fetched already.
+   */
+  verifySync(token, options) {
+    const bad = this.#missing(token);
+    if (bad) throw bad;
+    if (this.#remote && !this.#remote.loaded) throw this.#unavailable();
+    const required = this.#requirements(options);
+    const hit = this.#cached(token, required);
+    if (hit !== undefined) return hit;
+    if (this.#core.verifySync(token, this.#now(), required) === OK) return this.#result(token);
+    throw this.#error();
+  }
+
+  /**
+   * Checks the bearer token of `request` (RFC 6750 §2.1).
+   * @returns {Promise<{ok: true, header: object, payload: object, scopes: string[]} | {ok: false, error: JwtGateError, response: Response}>}
+   */
+  async authorize(request, options) {
+    let token;
+    const header = request?.headers?.get?.('authorization');
+    if (header) {
+      const match = /^Bearer[ ]+([^ ]+)[ ]*$/i.exec(header);
+      if (match) token = match[1];
+      else if (/^Bearer\b/i.test(header)) token = header.replace(/^Bearer\s*/i, '') || undefined;
+    }
+    try {
+      const { header: jose, payload, scopes } = await this.verify(token, options);
+      return { ok: true, header: jose, payload, scopes };
+    } catch (error) {
+      if (!(error instanceof JwtGateError)) throw error;
+      return { ok: false, error, response: error.toResponse() };
+    }
+  }
+}
+
+const CONSTRUCT = Symbol('construct');
+
+/** A verifier, synchronously (no I/O happens until the first verification). */
+export function createVerifierSync(options) {
+  return new Verifier(options, CONSTRUCT);
+}
+
+/**
+ * A verifier over a local JWK Set or a remote one (fetched on first use).
+ * @returns {Promise<Verifier>}
+ */
+export async function createVerifier(options) {
+  return createVerifierSync(options);
+}
+
+/**
+ * Decodes a token without verifying anything.
+ * @returns {{header: object, payload: object, scopes: string[], issuedAt: number|null, expiresAt: number|null, expired: boolean, secondsLeft: number|null}}
+ */
+export function decode(token, { now } = {}) {
+  if (typeof token !== 'string') {
+    throw new JwtGateError('token_malformed', 'the token is not a string');
+  }
+  let text;
+  try {
+    text = decodeToken(token);
+  } catch (error) {
+    if (typeof error === 'string') throw JwtGateError.fromJson(error);
+    throw error;
+  }
+  const { header, payload, scopes } = JSON.parse(text);
+  const at = typeof now === 'function' ? now() : (now ?? Date.now() / 1000);
+  const date = (value) => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+  const issuedAt = date(payload.iat);
+  const expiresAt = date(payload.exp);
+  return {
+    header,
+    payload,
+    scopes,
+    issuedAt,
+    expiresAt,
+    expired: expiresAt !== null && at >= expiresAt,
+    secondsLeft: expiresAt === null ? null : Math.max(0, Math.floor(expiresAt - at)),
+  };
+}

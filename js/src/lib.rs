@@ -1,0 +1,581 @@
+//! wasm-bindgen glue between the jwtgate core and the npm package `jwtgate`.
+//!
+//! The boundary is built for few crossings and no JS objects made in Rust:
+//! calls take strings and numbers and answer with small status codes; details
+//! (a pending signature check, a result, an error) are read with one getter
+//! each, as bytes or as JSON text that JS parses.
+//!
+//! The async path (WebCrypto) is `prepare` -> `crypto.subtle.verify` in JS ->
+//! `finish`. `finish` parses the token again (cheap) rather than holding a
+//! borrow across the await, and refuses a key index from another key set
+//! generation, so a key-set refresh during the await can never make one key's
+//! signature count for another key.
+
+use std::sync::Arc;
+
+use jwtgate::config::DEFAULT_CACHE_ENTRIES;
+use jwtgate::jwk::SkippedKey;
+use jwtgate::policy::granted_scopes;
+use jwtgate::{
+    decode_unverified, Algorithm, ClaimRule, CryptoProvider, Error, ErrorCode, KeySet, Prepared,
+    Requirements, RustCrypto, Validation, Verified, Verifier,
+};
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+use wasm_bindgen::prelude::*;
+
+/// `prepare` / `finish` / `verifySync`: the token is good.
+pub const OK: i32 = 0;
+/// `prepare`: a signature must be checked (read `alg`, `signature`, `candidates`).
+pub const PENDING: i32 = 1;
+/// `finish`: the key set changed during the signature check; start again.
+pub const RETRY: i32 = 2;
+/// `checkRemembered`: nothing valid in that slot; verify the token afresh.
+pub const STALE: i32 = 3;
+/// Any call: the token was refused (read `errorJson`).
+pub const FAILED: i32 = -1;
+
+/// Most remembered results (the JS side's cache front).
+const MAX_REMEMBERED: usize = 100_000;
+
+/// Most distinct per-call requirement sets kept before the table is reset.
+const MAX_REQUIREMENT_SETS: usize = 256;
+
+const DEFAULT_REALM: &str = "jwtgate";
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    fn into_vec(self) -> Vec<String> {
+        match self {
+            OneOrMany::One(one) => vec![one],
+            OneOrMany::Many(many) => many,
+        }
+    }
+}
+
+fn strings(value: Option<OneOrMany>) -> Vec<String> {
+    value.map(OneOrMany::into_vec).unwrap_or_default()
+}
+
+/// The options the core takes, as the JS package spells them.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Options {
+    issuer: Option<OneOrMany>,
+    audience: Option<OneOrMany>,
+    algorithms: Option<OneOrMany>,
+    clock_tolerance: Option<u64>,
+    max_token_age: Option<u64>,
+    require_exp: Option<bool>,
+    required_claims: Option<OneOrMany>,
+    typ: Option<OneOrMany>,
+    scope_claims: Option<OneOrMany>,
+    required_scopes: Option<OneOrMany>,
+    scopes_any: Option<OneOrMany>,
+    claims: Option<Map<String, Value>>,
+    cache_entries: Option<usize>,
+    max_token_bytes: Option<usize>,
+    realm: Option<String>,
+}
+
+/// Per-call requirements.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CallOptions {
+    required_scopes: Option<OneOrMany>,
+    scopes_any: Option<OneOrMany>,
+    claims: Option<Map<String, Value>>,
+}
+
+fn claim_rules(claims: Option<Map<String, Value>>) -> Vec<ClaimRule> {
+    claims
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(name, values)| match values {
+            Value::Array(items) => ClaimRule::new(name, items),
+            other => ClaimRule::new(name, [other]),
+        })
+        .collect()
+}
+
+fn requirements(
+    scopes: Option<OneOrMany>,
+    any: Option<OneOrMany>,
+    claims: Option<Map<String, Value>>,
+) -> Requirements {
+    let mut requirements = Requirements::default();
+    requirements.scopes = strings(scopes);
+    requirements.scopes_any = strings(any);
+    requirements.claims = claim_rules(claims);
+    requirements
+}
+
+fn config_error(what: impl core::fmt::Display) -> JsError {
+    JsError::new(&format!("jwtgate: invalid options: {what}"))
+}
+
+fn validation(options: Options) -> Result<(Validation, String, usize), JsError> {
+    let mut validation = Validation::default();
+    if let Some(algorithms) = options.algorithms {
+        let mut parsed = Vec::new();
+        for name in algorithms.into_vec() {
+            let alg = Algorithm::from_name(&name)
+                .ok_or_else(|| config_error(format!("unknown algorithm \"{name}\"")))?;
+            parsed.push(alg);
+        }
+        if parsed.is_empty() {
+            return Err(config_error("algorithms is empty"));
+        }
+        validation.algorithms = parsed;
+    }
+    validation.issuers = strings(options.issuer);
+    validation.audiences = strings(options.audience);
+    if let Some(leeway) = options.clock_tolerance {
+        validation.leeway = leeway;
+    }
+    validation.max_token_age = options.max_token_age;
+    if let Some(require_exp) = options.require_exp {
+        validation.require_exp = require_exp;
+    }
+    validation.required_claims = strings(options.required_claims);
+    validation.typ = options.typ.map(OneOrMany::into_vec);
+    if let Some(claims) = options.scope_claims {
+        validation.scope_claims = claims.into_vec();
+    }
+    validation.requirements =
+        requirements(options.required_scopes, options.scopes_any, options.claims);
+    // The verified-token cache lives in `Core::remembered` (keyed by the
+    // token string on the JS side, re-checked like the core's cache hit):
+    // the core's own digest-keyed cache is off, so a cold verification
+    // computes no digest. `cacheEntries` sizes the JS side (`cacheCapacity`).
+    if let Some(entries) = options.cache_entries {
+        if entries > MAX_REMEMBERED {
+            return Err(config_error(format!(
+                "cacheEntries exceeds {MAX_REMEMBERED}"
+            )));
+        }
+    }
+    validation.cache_entries = 0;
+    if let Some(bytes) = options.max_token_bytes {
+        validation.max_token_bytes = bytes;
+    }
+    let realm = options.realm.unwrap_or_else(|| String::from(DEFAULT_REALM));
+    let capacity = options.cache_entries.unwrap_or(DEFAULT_CACHE_ENTRIES);
+    Ok((validation, realm, capacity))
+}
+
+/// Seconds from JS: negative, NaN and fractions round down into `u64`.
+fn seconds(now: f64) -> u64 {
+    // `as` saturates, and maps NaN to 0.
+    now.max(0.0) as u64
+}
+
+fn error_json(error: &Error, realm: &str) -> String {
+    json!({
+        "code": error.code().as_str(),
+        "status": error.http_status(),
+        "description": error.description(),
+        "wwwAuthenticate": error.www_authenticate(realm),
+        "body": error.json_body(),
+    })
+    .to_string()
+}
+
+/// One verifier: settings, the current key set and the verified-token cache.
+#[wasm_bindgen]
+pub struct Core {
+    verifier: Verifier,
+    realm: String,
+    requirements: Vec<Requirements>,
+    generation: u32,
+    last: Option<Arc<Verified>>,
+    error: Option<Error>,
+    alg: Option<Algorithm>,
+    signature: Vec<u8>,
+    candidates: Vec<u32>,
+    skipped: Vec<SkippedKey>,
+    remembered: Vec<Option<(Arc<Verified>, u32)>>,
+    cache_capacity: usize,
+}
+
+#[wasm_bindgen]
+impl Core {
+    /// A verifier from the JSON text of the core options, with no keys yet.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: &str) -> Result<Core, JsError> {
+        let options: Options = serde_json::from_str(options).map_err(config_error)?;
+        let (validation, realm, cache_capacity) = validation(options)?;
+        Ok(Core {
+            verifier: Verifier::new(validation, KeySet::default()),
+            realm,
+            requirements: vec![Requirements::default()],
+            generation: 0,
+            last: None,
+            error: None,
+            alg: None,
+            signature: Vec::new(),
+            candidates: Vec::new(),
+            skipped: Vec::new(),
+            remembered: Vec::new(),
+            cache_capacity,
+        })
+    }
+
+    /// Replaces the key set with the JWK Set `jwks` (JSON text) and returns
+    /// the number of usable keys. A set without one usable key does not
+    /// replace the current set (0 is returned); a document that is not a JWK
+    /// Set throws. The generation changes only when the keys do.
+    #[wasm_bindgen(js_name = setKeys)]
+    pub fn set_keys(&mut self, jwks: &str) -> Result<u32, JsError> {
+        let keys = KeySet::from_json(jwks.as_bytes()).map_err(|e| JsError::new(&e.to_string()))?;
+        let count = u32::try_from(keys.keys().len()).unwrap_or(u32::MAX);
+        if count == 0 {
+            self.skipped = keys.skipped().to_vec();
+            return Ok(0);
+        }
+        if keys.fingerprint() != self.verifier.keys().fingerprint() || self.generation == 0 {
+            self.generation = self.generation.wrapping_add(1).max(1);
+        }
+        self.skipped = keys.skipped().to_vec();
+        self.verifier.set_keys(keys);
+        Ok(count)
+    }
+
+    /// Key-set generation: changes whenever `setKeys` changes the keys.
+    #[wasm_bindgen(getter)]
+    pub fn generation(&self) -> u32 {
+        self.generation
+    }
+
+    /// Number of usable keys.
+    #[wasm_bindgen(js_name = keyCount)]
+    pub fn key_count(&self) -> u32 {
+        u32::try_from(self.verifier.keys().keys().len()).unwrap_or(u32::MAX)
+    }
+
+    /// The public JWK members of key `index` (JSON text, for WebCrypto's
+    /// `importKey("jwk")`), or an empty string.
+    #[wasm_bindgen(js_name = keyJwk)]
+    pub fn key_jwk(&self, index: u32) -> String {
+        self.key(index)
+            .map(|key| Value::Object(key.public_members().clone()).to_string())
+            .unwrap_or_default()
+    }
+
+    /// The RFC 7638 thumbprint of key `index`, or an empty string.
+    #[wasm_bindgen(js_name = keyThumbprint)]
+    pub fn key_thumbprint(&self, index: u32) -> String {
+        self.key(index)
+            .map(|key| String::from(key.thumbprint()))
+            .unwrap_or_default()
+    }
+
+    /// The keys of the last set that were skipped, with reasons (JSON text).
+    #[wasm_bindgen(js_name = skippedKeys)]
+    pub fn skipped_keys(&self) -> String {
+        let skipped: Vec<Value> = self
+            .skipped
+            .iter()
+            .map(|s| json!({ "index": s.index, "kid": s.kid, "reason": s.reason }))
+            .collect();
+        Value::Array(skipped).to_string()
+    }
+
+    /// Whether a key with this `kid` is in the set.
+    #[wasm_bindgen(js_name = hasKid)]
+    pub fn has_kid(&self, kid: &str) -> bool {
+        self.verifier.keys().has_kid(kid)
+    }
+
+    /// Slots of the verified-token cache (`cacheEntries`, default 10 000).
+    #[wasm_bindgen(getter, js_name = cacheCapacity)]
+    pub fn cache_capacity(&self) -> u32 {
+        u32::try_from(self.cache_capacity).unwrap_or(u32::MAX)
+    }
+
+    /// Registers per-call requirements (JSON text of `{ requiredScopes,
+    /// scopesAny, claims }`) and returns their id for `prepare` and friends.
+    /// Id 0 is "nothing more required". When the table is full it is reset:
+    /// the call then returns 1 and earlier ids are void.
+    #[wasm_bindgen(js_name = addRequirements)]
+    pub fn add_requirements(&mut self, options: &str) -> Result<u32, JsError> {
+        let call: CallOptions = serde_json::from_str(options).map_err(config_error)?;
+        if self.requirements.len() >= MAX_REQUIREMENT_SETS {
+            self.requirements.truncate(1);
+        }
+        self.requirements.push(requirements(
+            call.required_scopes,
+            call.scopes_any,
+            call.claims,
+        ));
+        Ok(u32::try_from(self.requirements.len().saturating_sub(1)).unwrap_or(0))
+    }
+
+    /// First half of an async verification: `OK` (a cache hit: read
+    /// `resultJson`), `PENDING` (read `alg`, `signature`, `candidates`,
+    /// verify, then call `finish`) or `FAILED` (read `errorJson`).
+    pub fn prepare(&mut self, token: &str, now: f64, requirements: u32) -> i32 {
+        let Some(required) = self.requirements.get(requirements as usize) else {
+            return self.fail(unknown_requirements());
+        };
+        match self.verifier.prepare(token, seconds(now), required) {
+            Ok(Prepared::Cached(verified)) => {
+                self.last = Some(verified);
+                OK
+            }
+            Ok(Prepared::Pending(pending)) => {
+                self.alg = Some(pending.token().header().alg());
+                self.signature.clear();
+                self.signature
+                    .extend_from_slice(pending.token().signature());
+                self.candidates.clear();
+                self.candidates.extend(
+                    pending
+                        .candidates()
+                        .iter()
+                        .map(|index| u32::try_from(*index).unwrap_or(u32::MAX)),
+                );
+                PENDING
+            }
+            Err(error) => self.fail(error),
+        }
+    }
+
+    /// Second half: `verified_by` is the candidate index whose key verified
+    /// the signature (or -1), checked in key-set generation `generation`.
+    /// Returns `OK`, `FAILED` or `RETRY`.
+    pub fn finish(
+        &mut self,
+        token: &str,
+        now: f64,
+        requirements: u32,
+        verified_by: i32,
+        generation: u32,
+    ) -> i32 {
+        if generation != self.generation {
+            return RETRY;
+        }
+        let now = seconds(now);
+        let verifier = &mut self.verifier;
+        let Some(required) = self.requirements.get(requirements as usize) else {
+            return self.fail(unknown_requirements());
+        };
+        let outcome = match verifier.prepare(token, now, required) {
+            Ok(Prepared::Cached(verified)) => Ok(verified),
+            Ok(Prepared::Pending(pending)) => {
+                let verified_by = usize::try_from(verified_by).ok();
+                verifier.finish(pending, verified_by, now, required)
+            }
+            Err(error) => Err(error),
+        };
+        self.settle(outcome)
+    }
+
+    /// Verifies `token` fully in wasm (pure-Rust crypto): `OK` or `FAILED`.
+    #[wasm_bindgen(js_name = verifySync)]
+    pub fn verify_sync(&mut self, token: &str, now: f64, requirements: u32) -> i32 {
+        let Some(required) = self.requirements.get(requirements as usize) else {
+            return self.fail(unknown_requirements());
+        };
+        let outcome = self
+            .verifier
+            .verify(token, seconds(now), &RustCrypto, required);
+        self.settle(outcome)
+    }
+
+    /// Checks a signature with the pure-Rust provider: for algorithms the
+    /// host's WebCrypto lacks. `false` if the key is gone (another generation).
+    #[wasm_bindgen(js_name = verifyWithRust)]
+    pub fn verify_with_rust(
+        &self,
+        alg: &str,
+        index: u32,
+        generation: u32,
+        message: &[u8],
+        signature: &[u8],
+    ) -> bool {
+        if generation != self.generation {
+            return false;
+        }
+        match (Algorithm::from_name(alg), self.key(index)) {
+            (Some(alg), Some(key)) if key.can_verify(alg) => {
+                RustCrypto.verify(alg, key, message, signature)
+            }
+            _ => false,
+        }
+    }
+
+    /// Keeps the last verified token in `slot` (the JS side maps the token
+    /// string to the slot), tied to the current key-set generation.
+    pub fn remember(&mut self, slot: u32) {
+        let slot = slot as usize;
+        let Some(verified) = self.last.clone() else {
+            return;
+        };
+        if slot >= MAX_REMEMBERED {
+            return;
+        }
+        if self.remembered.len() <= slot {
+            self.remembered.resize(slot + 1, None);
+        }
+        if let Some(entry) = self.remembered.get_mut(slot) {
+            *entry = Some((verified, self.generation));
+        }
+    }
+
+    /// A cache hit found by the token string itself (no digest): re-checks
+    /// the time claims and the call's requirements exactly as the core's
+    /// cache does on a hit. `OK`, `FAILED`, or `STALE` (empty slot or another
+    /// key-set generation: verify afresh).
+    #[wasm_bindgen(js_name = checkRemembered)]
+    pub fn check_remembered(&mut self, slot: u32, now: f64, requirements: u32) -> i32 {
+        let verified = match self.remembered.get(slot as usize) {
+            Some(Some((verified, generation))) if *generation == self.generation => {
+                verified.clone()
+            }
+            _ => return STALE,
+        };
+        let Some(required) = self.requirements.get(requirements as usize) else {
+            return self.fail(unknown_requirements());
+        };
+        let checked = verified
+            .claims()
+            .check_time(self.verifier.validation(), seconds(now))
+            .and_then(|()| required.check(verified.payload(), verified.scopes()));
+        match checked {
+            Ok(()) => {
+                self.last = Some(verified);
+                OK
+            }
+            Err(error) => self.fail(error),
+        }
+    }
+
+    /// The `alg` of the pending token.
+    #[wasm_bindgen(getter)]
+    pub fn alg(&self) -> String {
+        self.alg
+            .map(|alg| String::from(alg.name()))
+            .unwrap_or_default()
+    }
+
+    /// The signature of the pending token.
+    #[wasm_bindgen(getter)]
+    pub fn signature(&self) -> Vec<u8> {
+        self.signature.clone()
+    }
+
+    /// The key indices to try for the pending token, in order.
+    #[wasm_bindgen(getter)]
+    pub fn candidates(&self) -> Vec<u32> {
+        self.candidates.clone()
+    }
+
+    /// `{ header, payload, scopes }` of the last verified token (JSON text).
+    #[wasm_bindgen(js_name = resultJson)]
+    pub fn result_json(&self) -> String {
+        match &self.last {
+            Some(verified) => json!({
+                "header": verified.header().members(),
+                "payload": verified.payload(),
+                "scopes": verified.scopes(),
+            })
+            .to_string(),
+            None => String::from("null"),
+        }
+    }
+
+    /// The scopes of the last verified token, space-separated JSON array text.
+    #[wasm_bindgen(js_name = scopesJson)]
+    pub fn scopes_json(&self) -> String {
+        match &self.last {
+            Some(verified) => json!(verified.scopes()).to_string(),
+            None => String::from("[]"),
+        }
+    }
+
+    /// `{ code, status, description, wwwAuthenticate, body }` of the last
+    /// failure (JSON text).
+    #[wasm_bindgen(js_name = errorJson)]
+    pub fn error_json(&self) -> String {
+        match &self.error {
+            Some(error) => error_json(error, &self.realm),
+            None => String::from("null"),
+        }
+    }
+
+    /// The code of the last failure.
+    #[wasm_bindgen(js_name = errorCode)]
+    pub fn error_code(&self) -> String {
+        self.error
+            .as_ref()
+            .map(|error| String::from(error.code().as_str()))
+            .unwrap_or_default()
+    }
+
+    /// The configured realm.
+    #[wasm_bindgen(getter)]
+    pub fn realm(&self) -> String {
+        self.realm.clone()
+    }
+
+    fn key(&self, index: u32) -> Option<&jwtgate::Jwk> {
+        self.verifier.keys().key(index as usize)
+    }
+
+    fn fail(&mut self, error: Error) -> i32 {
+        self.error = Some(error);
+        FAILED
+    }
+
+    fn settle(&mut self, outcome: Result<Arc<Verified>, Error>) -> i32 {
+        match outcome {
+            Ok(verified) => {
+                self.last = Some(verified);
+                OK
+            }
+            Err(error) => self.fail(error),
+        }
+    }
+}
+
+fn unknown_requirements() -> Error {
+    Error::new(
+        ErrorCode::ClaimInvalid,
+        "per-call requirements are no longer registered",
+    )
+}
+
+/// The JSON of an error the JS side raises itself (`token_missing`,
+/// `jwks_unavailable`): `{ code, status, description, wwwAuthenticate, body }`.
+#[wasm_bindgen(js_name = errorInfo)]
+pub fn error_info(code: &str, description: &str, realm: &str) -> String {
+    let code = ErrorCode::from_name(code).unwrap_or(ErrorCode::TokenMalformed);
+    error_json(&Error::new(code, description), realm)
+}
+
+/// Decodes a token without verifying it: `{ header, payload, scopes }` (JSON
+/// text). Throws the error JSON text (`token_malformed`) on junk.
+#[wasm_bindgen(js_name = decodeToken)]
+pub fn decode_token(token: &str) -> Result<String, JsValue> {
+    let max = Validation::default().max_token_bytes;
+    match decode_unverified(token, max) {
+        Ok(decoded) => {
+            let default_claims = Validation::default().scope_claims;
+            let scopes = granted_scopes(&decoded.payload, &default_claims).unwrap_or_default();
+            Ok(json!({
+                "header": decoded.header,
+                "payload": decoded.payload,
+                "scopes": scopes,
+            })
+            .to_string())
+        }
+        Err(error) => Err(JsValue::from_str(&error_json(&error, DEFAULT_REALM))),
+    }
+}
