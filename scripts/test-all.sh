@@ -17,6 +17,8 @@ rustup component list --installed | grep -q '^clippy' || rustup component add cl
 section "format and lints"
 cargo fmt --all -- --check
 cargo clippy -j2 -p jwtgate -p jwtgate-cli --all-targets -- -D warnings
+cargo clippy -j2 -p jwtgate-envoy --target wasm32-wasip1 -- -D warnings
+cargo clippy -j2 -p jwtgate-js --target wasm32-unknown-unknown -- -D warnings
 
 section "core builds without std for both wasm targets"
 cargo build -j2 -p jwtgate --target wasm32-unknown-unknown
@@ -24,6 +26,14 @@ cargo build -j2 -p jwtgate --target wasm32-wasip1
 
 section "core and command tests (includes the bounded property-based fuzz pass)"
 cargo test -j2 -p jwtgate -p jwtgate-cli
+
+section "Envoy filter: real Envoy 1.40 end to end"
+bash envoy/test.sh
+
+section "the demo (issuer, Envoy, workerd, sample API), non-interactively"
+bash js/build.sh
+cargo build -j2 -p jwtgate-cli
+./target/debug/jwtgate demo
 
 section "npm package: API, shared table, remote JWKS, WebCrypto/wasm agreement, workerd, Deno, Bun, Chromium, tsc"
 bash js/test.sh
