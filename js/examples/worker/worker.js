@@ -45,6 +45,9 @@ export default {
     const client = auth.payload.client_id ?? auth.payload.sub;
     if (typeof client === 'string') headers.set('x-client-id', client);
     const upstream = new URL(url.pathname + url.search, env.UPSTREAM);
-    return fetch(upstream, { method: request.method, headers, body: request.body });
+    // workerd gives GET/HEAD requests an empty body stream, which a new GET
+    // request may not carry.
+    const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : request.body;
+    return fetch(upstream, { method: request.method, headers, body });
   },
 };
