@@ -1,7 +1,7 @@
 //! The sample business API behind the gateway and the edge worker: payments
 //! to read and write. It trusts what jwtgate forwarded (`x-jwt-payload`,
 //! `x-client-id`) and never sees a raw token. It also serves the browser
-//! token inspector (js/inspector/) at /inspector/.
+//! token inspector at /js/inspector/index.html.
 
 use std::path::PathBuf;
 
@@ -16,7 +16,7 @@ pub async fn serve(listener: tokio::net::TcpListener, js_dir: PathBuf) {
     let app = Router::new()
         .route("/health", get(|| async { "ok" }))
         .route("/payments", get(list).post(create))
-        .nest_service("/inspector", ServeDir::new(js_dir.join("inspector")))
+        // The inspector imports the package by relative path: serve js/ whole.
         .nest_service("/js", ServeDir::new(js_dir));
     let _ = axum::serve(listener, app).await;
 }

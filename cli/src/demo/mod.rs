@@ -74,7 +74,7 @@ pub fn run(args: &Args) -> Result<u8, String> {
         issuer,
         envoy,
         edge,
-        inspector: format!("http://{api}/inspector/"),
+        inspector: format!("http://{api}/js/inspector/index.html"),
     };
     let passed = flow::walk(&demo);
     if args.keep {
