@@ -4,7 +4,6 @@
 use std::io::Read;
 use std::time::Duration;
 
-use indicatif::{ProgressBar, ProgressStyle};
 use jwtgate::KeySet;
 
 /// The token from the argument, or from stdin when it is absent or `-`.
@@ -45,13 +44,7 @@ pub fn key_set(source: &str) -> Result<KeySet, String> {
 }
 
 fn fetch(url: &str) -> Result<Vec<u8>, String> {
-    let spinner = ProgressBar::new_spinner();
-    spinner.set_style(
-        ProgressStyle::with_template("{spinner} {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-    );
-    spinner.set_message(format!("fetching {url}"));
-    spinner.enable_steady_tick(Duration::from_millis(100));
+    let spinner = crate::progress::spinner(format!("fetching {url}"));
     let agent = ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(10)))
         .build()

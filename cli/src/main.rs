@@ -5,6 +5,7 @@ mod demo;
 mod input;
 mod issuer;
 mod jwks;
+mod progress;
 mod times;
 mod verify;
 

@@ -4,9 +4,6 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Duration;
-
-use indicatif::{ProgressBar, ProgressStyle};
 
 /// The programs and artifacts the demo runs.
 pub struct Tools {
@@ -43,13 +40,7 @@ pub fn all(root: &Path) -> Result<Tools, String> {
 }
 
 fn step(root: &Path, logs: &Path, what: &str, script: &str) -> Result<(), String> {
-    let spinner = ProgressBar::new_spinner();
-    spinner.set_style(
-        ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
-            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-    );
-    spinner.set_message(format!("preparing {what}"));
-    spinner.enable_steady_tick(Duration::from_millis(120));
+    let spinner = crate::progress::spinner(format!("preparing {what}"));
     let log_path = logs.join(format!("{}.log", script.replace('/', "-")));
     let log = std::fs::File::create(&log_path)
         .map_err(|err| format!("cannot write {}: {err}", log_path.display()))?;
