@@ -10,8 +10,6 @@ use crate::error::{Error, ErrorCode};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Header {
     alg: Algorithm,
-    kid: Option<String>,
-    typ: Option<String>,
     members: Map<String, Value>,
 }
 
@@ -78,14 +76,12 @@ impl Header {
             Some(Value::String(_)) => {}
             Some(_) => return Err(malformed(String::from("header cty is not a string"))),
         }
-        let kid = string_member(&members, "kid").map_err(malformed)?;
-        let typ = string_member(&members, "typ").map_err(malformed)?;
-        Ok(Header {
-            alg,
-            kid,
-            typ,
-            members,
-        })
+        for name in ["kid", "typ"] {
+            if members.get(name).is_some_and(|value| !value.is_string()) {
+                return Err(malformed(format!("header {name} is not a string")));
+            }
+        }
+        Ok(Header { alg, members })
     }
 
     /// The verified-against algorithm.
@@ -95,12 +91,12 @@ impl Header {
 
     /// The `kid`, if any.
     pub fn kid(&self) -> Option<&str> {
-        self.kid.as_deref()
+        self.members.get("kid").and_then(Value::as_str)
     }
 
     /// The `typ`, if any.
     pub fn typ(&self) -> Option<&str> {
-        self.typ.as_deref()
+        self.members.get("typ").and_then(Value::as_str)
     }
 
     /// All header members as sent.
@@ -124,14 +120,6 @@ pub fn typ_matches(typ: &str, accepted: &[String]) -> bool {
 
 fn is_nested_jwt(cty: &str) -> bool {
     cty.eq_ignore_ascii_case("JWT") || cty.eq_ignore_ascii_case("application/jwt")
-}
-
-fn string_member(members: &Map<String, Value>, name: &str) -> Result<Option<String>, String> {
-    match members.get(name) {
-        None => Ok(None),
-        Some(Value::String(value)) => Ok(Some(value.clone())),
-        Some(_) => Err(format!("header {name} is not a string")),
-    }
 }
 
 /// Token text echoed in an error stays short and printable.

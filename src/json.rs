@@ -10,7 +10,10 @@ use serde_json::{map::Entry, Map, Value};
 
 /// Parses `bytes` as a JSON object with no duplicate member names at any depth.
 pub fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, String> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    // JSON is UTF-8 (RFC 8259 §8.1): validating the whole document at once is
+    // cheaper than serde_json's per-string checks of a byte slice.
+    let text = core::str::from_utf8(bytes).map_err(|err| format!("not UTF-8: {err}"))?;
+    let mut deserializer = serde_json::Deserializer::from_str(text);
     let value = StrictValue
         .deserialize(&mut deserializer)
         .map_err(|e| format!("{e}"))?;
