@@ -76,7 +76,7 @@ impl Walk {
 
     /// Prints the call and its answer, and records a failure if the status
     /// (and, for errors, the code) is not what the step expects.
-    fn expect(&mut self, label: &str, reply: &Reply, status: u16, error: Option<&str>) {
+    fn check(&mut self, label: &str, reply: &Reply, status: u16, error: Option<&str>) {
         let got_error = reply.body["error"].as_str();
         let ok = reply.status == status && (error.is_none() || got_error == error);
         let mark = if ok { "✔" } else { "✘" };
@@ -108,7 +108,7 @@ impl Walk {
         let basic = format!("{client}:{secret}");
         println!("   POST {url}  (client {client}, scope \"{scope}\")");
         let reply = self.request("POST", &url, None, Some((&basic, &form)));
-        self.expect("token request", &reply, 200, None);
+        self.check("token request", &reply, 200, None);
         let token = reply.body["access_token"].as_str().map(String::from);
         if let Some(token) = &token {
             println!(
@@ -157,7 +157,7 @@ pub fn walk(demo: &Demo) -> bool {
         Some(&read),
         None,
     );
-    walk.expect("through Envoy (jwtgate filter)", &reply, 200, None);
+    walk.check("through Envoy (jwtgate filter)", &reply, 200, None);
     if reply.status == 200 {
         println!(
             "       the API saw caller {} (token stripped: {})",
@@ -168,7 +168,7 @@ pub fn walk(demo: &Demo) -> bool {
         );
     }
     let reply = walk.request("GET", &format!("{}/payments", demo.edge), Some(&read), None);
-    walk.expect("through the edge worker (workerd)", &reply, 200, None);
+    walk.check("through the edge worker (workerd)", &reply, 200, None);
 
     walk.heading("Writing needs payments:write: the read-only token is refused (RFC 6750 insufficient_scope)");
     let reply = walk.request(
@@ -177,7 +177,7 @@ pub fn walk(demo: &Demo) -> bool {
         Some(&read),
         None,
     );
-    walk.expect(
+    walk.check(
         "POST /payments through Envoy",
         &reply,
         403,
@@ -189,7 +189,7 @@ pub fn walk(demo: &Demo) -> bool {
         Some(&read),
         None,
     );
-    walk.expect(
+    walk.check(
         "POST /payments through the edge worker",
         &reply,
         403,
@@ -211,7 +211,7 @@ pub fn walk(demo: &Demo) -> bool {
         Some(&write),
         None,
     );
-    walk.expect("POST /payments through Envoy", &reply, 201, None);
+    walk.check("POST /payments through Envoy", &reply, 201, None);
 
     walk.heading("A forged token (scope raised to payments:write after signing) is refused");
     let forged = forge(&read);
@@ -221,14 +221,14 @@ pub fn walk(demo: &Demo) -> bool {
         Some(&forged),
         None,
     );
-    walk.expect("through Envoy", &reply, 401, Some("signature_invalid"));
+    walk.check("through Envoy", &reply, 401, Some("signature_invalid"));
     let reply = walk.request(
         "GET",
         &format!("{}/payments", demo.edge),
         Some(&forged),
         None,
     );
-    walk.expect(
+    walk.check(
         "through the edge worker",
         &reply,
         401,
@@ -243,14 +243,14 @@ pub fn walk(demo: &Demo) -> bool {
         Some(&expired),
         None,
     );
-    walk.expect("through Envoy", &reply, 401, Some("token_expired"));
+    walk.check("through Envoy", &reply, 401, Some("token_expired"));
     let reply = walk.request(
         "GET",
         &format!("{}/payments", demo.edge),
         Some(&expired),
         None,
     );
-    walk.expect(
+    walk.check(
         "through the edge worker",
         &reply,
         401,
@@ -271,7 +271,7 @@ pub fn walk(demo: &Demo) -> bool {
         Some(&rotated),
         None,
     );
-    walk.expect(
+    walk.check(
         "new-key token through Envoy (unknown kid -> key set re-fetched)",
         &reply,
         200,
@@ -283,14 +283,14 @@ pub fn walk(demo: &Demo) -> bool {
         Some(&rotated),
         None,
     );
-    walk.expect("new-key token through the edge worker", &reply, 200, None);
+    walk.check("new-key token through the edge worker", &reply, 200, None);
     let reply = walk.request(
         "GET",
         &format!("{}/payments", demo.envoy),
         Some(&read),
         None,
     );
-    walk.expect(
+    walk.check(
         "old-key token still accepted through Envoy",
         &reply,
         200,
