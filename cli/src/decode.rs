@@ -1,6 +1,8 @@
 //! `jwtgate decode`: header, claims, readable times and scopes; no verification.
 
-use jwtgate::{decode_unverified, jws::DEFAULT_MAX_TOKEN_BYTES, policy::granted_scopes};
+use jwtgate::{
+    decode_unverified, jws::DEFAULT_MAX_TOKEN_BYTES, policy::granted_scopes, Validation,
+};
 use serde_json::{json, Map, Value};
 
 use crate::{input, times, EXIT_USAGE};
@@ -25,8 +27,9 @@ pub fn run(args: &Args) -> Result<u8, String> {
         }
     };
     let now = args.now.unwrap_or_else(times::now);
-    let default_claims = [String::from("scope"), String::from("scp")];
-    let scopes = granted_scopes(&decoded.payload, &default_claims).unwrap_or_default();
+    // The same scope claims a default verifier reads.
+    let scope_claims = Validation::default().scope_claims;
+    let scopes = granted_scopes(&decoded.payload, &scope_claims).unwrap_or_default();
     let output = json!({
         "header": decoded.header,
         "payload": decoded.payload,
