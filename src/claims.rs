@@ -29,17 +29,16 @@ pub struct Claims {
     pub jwt_id: Option<String>,
 }
 
-fn invalid(code: ErrorCode, what: String) -> Error {
-    Error::new(code, what)
-}
-
 impl Claims {
     /// Reads the registered claims, checking their JSON types.
     pub fn from_payload(payload: &Map<String, Value>) -> Result<Claims, Error> {
         let string = |name: &str, code: ErrorCode| match payload.get(name) {
             None => Ok(None),
             Some(Value::String(text)) => Ok(Some(text.clone())),
-            Some(_) => Err(invalid(code, format!("claim \"{name}\" is not a string"))),
+            Some(_) => Err(Error::new(
+                code,
+                format!("claim \"{name}\" is not a string"),
+            )),
         };
         let audience = match payload.get("aud") {
             None => Vec::new(),
@@ -49,13 +48,13 @@ impl Claims {
                 .map(|item| item.as_str().map(String::from))
                 .collect::<Option<Vec<String>>>()
                 .ok_or_else(|| {
-                    invalid(
+                    Error::new(
                         ErrorCode::AudienceInvalid,
                         String::from("claim \"aud\" holds a non-string"),
                     )
                 })?,
             Some(_) => {
-                return Err(invalid(
+                return Err(Error::new(
                     ErrorCode::AudienceInvalid,
                     String::from("claim \"aud\" is neither a string nor an array of strings"),
                 ))
@@ -81,13 +80,13 @@ impl Claims {
         let leeway = i128::from(validation.leeway);
         match self.expires_at {
             Some(exp) if now >= i128::from(exp) + leeway => {
-                return Err(invalid(
+                return Err(Error::new(
                     ErrorCode::TokenExpired,
                     format!("the token expired at {exp}"),
                 ))
             }
             None if validation.require_exp => {
-                return Err(invalid(
+                return Err(Error::new(
                     ErrorCode::ClaimInvalid,
                     String::from("claim \"exp\" is missing"),
                 ))
@@ -96,7 +95,7 @@ impl Claims {
         }
         if let Some(nbf) = self.not_before {
             if i128::from(nbf) > now + leeway {
-                return Err(invalid(
+                return Err(Error::new(
                     ErrorCode::TokenNotYetValid,
                     format!("the token is not valid before {nbf}"),
                 ));
@@ -104,7 +103,7 @@ impl Claims {
         }
         if let Some(iat) = self.issued_at {
             if i128::from(iat) > now + leeway {
-                return Err(invalid(
+                return Err(Error::new(
                     ErrorCode::TokenNotYetValid,
                     format!("the token is issued in the future ({iat})"),
                 ));
@@ -112,13 +111,13 @@ impl Claims {
         }
         if let Some(max_age) = validation.max_token_age {
             let iat = self.issued_at.ok_or_else(|| {
-                invalid(
+                Error::new(
                     ErrorCode::ClaimInvalid,
                     String::from("claim \"iat\" is missing (a maximum token age is set)"),
                 )
             })?;
             if now - i128::from(iat) > i128::from(max_age) + leeway {
-                return Err(invalid(
+                return Err(Error::new(
                     ErrorCode::TokenExpired,
                     format!("the token is older than {max_age} s"),
                 ));
@@ -138,13 +137,13 @@ impl Claims {
             match &self.issuer {
                 Some(iss) if validation.issuers.iter().any(|want| want == iss) => {}
                 Some(iss) => {
-                    return Err(invalid(
+                    return Err(Error::new(
                         ErrorCode::IssuerInvalid,
                         format!("issuer \"{}\" is not accepted", crate::header::short(iss)),
                     ))
                 }
                 None => {
-                    return Err(invalid(
+                    return Err(Error::new(
                         ErrorCode::IssuerInvalid,
                         String::from("claim \"iss\" is missing"),
                     ))
@@ -162,11 +161,11 @@ impl Claims {
             } else {
                 String::from("the token is not meant for this audience")
             };
-            return Err(invalid(ErrorCode::AudienceInvalid, what));
+            return Err(Error::new(ErrorCode::AudienceInvalid, what));
         }
         for name in &validation.required_claims {
             if matches!(payload.get(name), None | Some(Value::Null)) {
-                return Err(invalid(
+                return Err(Error::new(
                     ErrorCode::ClaimInvalid,
                     format!("claim \"{name}\" is missing"),
                 ));
@@ -192,7 +191,7 @@ fn numeric_date(payload: &Map<String, Value>, name: &str) -> Result<Option<i64>,
                 Ok(number.as_f64().map(|value| floor(value) as i64))
             }
         }
-        Some(_) => Err(invalid(
+        Some(_) => Err(Error::new(
             ErrorCode::ClaimInvalid,
             format!("claim \"{name}\" is not a NumericDate (a JSON number)"),
         )),
