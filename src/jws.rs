@@ -1,7 +1,7 @@
 //! Strict compact-JWS splitting and decoding (RFC 7515 §7.1), done before
 //! anything in the token is trusted.
 
-use alloc::{format, string::String, vec::Vec};
+use alloc::{borrow::Cow, format, string::String, vec::Vec};
 use serde_json::{Map, Value};
 
 use crate::algorithm::Algorithm;
@@ -14,11 +14,16 @@ use crate::json;
 pub const DEFAULT_MAX_TOKEN_BYTES: usize = 16 * 1024;
 
 /// A token whose header passed the checks but whose signature is not yet verified.
+///
+/// It borrows the token text; [`UntrustedToken::into_owned`] makes a copy
+/// that can outlive it (kept across an asynchronous signature check).
 #[derive(Debug, Clone)]
 pub struct UntrustedToken<'a> {
     header: Header,
-    signing_input: &'a str,
-    payload_b64: &'a str,
+    /// `BASE64URL(header) '.' BASE64URL(payload)`.
+    signing_input: Cow<'a, str>,
+    /// Length of `BASE64URL(header)` within `signing_input`.
+    header_len: usize,
     signature: Vec<u8>,
 }
 
@@ -38,10 +43,20 @@ impl<'a> UntrustedToken<'a> {
             .ok_or_else(|| malformed("token is not splittable"))?;
         Ok(UntrustedToken {
             header,
-            signing_input,
-            payload_b64,
+            signing_input: Cow::Borrowed(signing_input),
+            header_len: header_b64.len(),
             signature,
         })
+    }
+
+    /// The same token, owning a copy of its signing input.
+    pub fn into_owned(self) -> UntrustedToken<'static> {
+        UntrustedToken {
+            header: self.header,
+            signing_input: Cow::Owned(self.signing_input.into_owned()),
+            header_len: self.header_len,
+            signature: self.signature,
+        }
     }
 
     /// The checked header.
@@ -50,13 +65,22 @@ impl<'a> UntrustedToken<'a> {
     }
 
     /// `BASE64URL(header) || '.' || BASE64URL(payload)`: what the signature covers.
-    pub fn signing_input(&self) -> &'a str {
+    pub fn signing_input(&self) -> &str {
+        &self.signing_input
+    }
+
+    /// The header, still base64url-encoded.
+    pub fn header_b64(&self) -> &str {
         self.signing_input
+            .get(..self.header_len)
+            .unwrap_or_default()
     }
 
     /// The payload, still base64url-encoded.
-    pub fn payload_b64(&self) -> &'a str {
-        self.payload_b64
+    pub fn payload_b64(&self) -> &str {
+        self.signing_input
+            .get(self.header_len + 1..)
+            .unwrap_or_default()
     }
 
     /// The decoded signature bytes.
@@ -67,7 +91,7 @@ impl<'a> UntrustedToken<'a> {
     /// Decodes the payload as a strict JSON object. Call only after the
     /// signature verified: claims are not parsed before that.
     pub fn payload(&self) -> Result<Map<String, Value>, Error> {
-        decode_object(self.payload_b64, "payload")
+        decode_object(self.payload_b64(), "payload")
     }
 
     /// Consumes the token, keeping the header.

@@ -83,6 +83,15 @@ impl<'t> Pending<'t> {
     pub fn candidates(&self) -> &[usize] {
         &self.candidates
     }
+    /// The same pending verification with its own copy of the token, to
+    /// keep across an asynchronous signature check.
+    pub fn into_owned(self) -> Pending<'static> {
+        Pending {
+            token: self.token.into_owned(),
+            digest: self.digest,
+            candidates: self.candidates,
+        }
+    }
 }
 
 /// Verifies tokens against one key set and one [`Validation`].
