@@ -1,0 +1,87 @@
+// Where a cold `verify` spends its time: the pieces of one verification
+// (wasm calls, result conversion, WebCrypto alone) as separate benches.
+// Runtime-agnostic; parts.js drives it in Node and inside workerd.
+export const PART_ALGS = ['RS256', 'HS256'];
+
+const PARAMS = {
+  RS256: [{ name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, { name: 'RSASSA-PKCS1-v1_5' }],
+  ES256: [{ name: 'ECDSA', namedCurve: 'P-256' }, { name: 'ECDSA', hash: 'SHA-256' }],
+  EdDSA: [{ name: 'Ed25519' }, { name: 'Ed25519' }],
+  HS256: [{ name: 'HMAC', hash: 'SHA-256' }, { name: 'HMAC' }],
+};
+
+const b64uDecode = (text) => {
+  const b64 = text.replace(/-/g, '+').replace(/_/g, '/');
+  return Uint8Array.from(atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4)), (c) => c.charCodeAt(0));
+};
+
+export async function partsSuite({ jwtgate, jose, Core }, fx) {
+  const out = new Map();
+  const claims = { issuer: fx.issuer, audience: fx.audience };
+  const jwks = { keys: PART_ALGS.map((alg) => fx.keys[alg].jwk) };
+  const cold = await jwtgate.createVerifier({ jwks, ...claims, algorithms: PART_ALGS, cacheEntries: 0 });
+  const core = new Core(JSON.stringify({ ...claims, algorithms: PART_ALGS, cacheEntries: 0 }));
+  core.setKeys(JSON.stringify(jwks));
+  const joseSet = jose.createLocalJWKSet(jwks);
+  const encoder = new TextEncoder();
+  const deepFreeze = (value) => {
+    if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+      Object.freeze(value);
+      for (const key of Object.keys(value)) deepFreeze(value[key]);
+    }
+    return value;
+  };
+  const must = (ok) => {
+    if (!ok) throw new Error('refused');
+  };
+  for (const [i, alg] of PART_ALGS.entries()) {
+    const token = fx.tokens[alg];
+    const dot = token.lastIndexOf('.');
+    const data = encoder.encode(token.slice(0, dot));
+    const signature = b64uDecode(token.slice(dot + 1));
+    const { kid, alg: _a, use, ...jwk } = fx.keys[alg].jwk;
+    const key = await crypto.subtle.importKey('jwk', jwk, PARAMS[alg][0], false, ['verify']);
+    const joseKey = alg === 'HS256' ? key : joseSet;
+    const now = Date.now() / 1000;
+    const generation = core.generation;
+    out.set(`verify/${alg}`, async () => must(await cold.verify(token)));
+    out.set(`verifySync/${alg}`, async () => must(cold.verifySync(token)));
+    out.set(`jose/${alg}`, async () => must(await jose.jwtVerify(token, joseKey, { ...claims, algorithms: [alg] })));
+    out.set(`subtle.verify/${alg}`, async () => must(await crypto.subtle.verify(PARAMS[alg][1], key, signature, data)));
+    out.set(`encode+subtle.verify/${alg}`, async () =>
+      must(await crypto.subtle.verify(PARAMS[alg][1], key, signature, encoder.encode(token.slice(0, token.lastIndexOf('.'))))));
+    out.set(`await/${alg}`, async () => must(await Promise.resolve(true)));
+    out.set(`core.prepare/${alg}`, async () => must(core.prepare(token, now, 0) === 1));
+    out.set(`core.prepare+getters/${alg}`, async () => {
+      must(core.prepare(token, now, 0) === 1);
+      must(core.alg && core.signature.length && core.candidates.length && core.generation);
+    });
+    out.set(`core.finish/${alg}`, async () => must(core.finish(token, now, 0, i, generation) === 0));
+    out.set(`core.verifySync/${alg}`, async () => must(core.verifySync(token, now, 0) === 0));
+    out.set(`result/${alg}`, async () => must(deepFreeze(JSON.parse(core.resultJson()))));
+    out.set(`resultJson/${alg}`, async () => must(core.resultJson()));
+    // Primitives the glue could use, on this token's own sizes.
+    must(core.finish(token, now, 0, i, generation) === 0);
+    const resultText = core.resultJson();
+    const resultBytes = encoder.encode(resultText);
+    const scratch = new Uint8Array(4096);
+    const decoder = new TextDecoder();
+    out.set(`TextEncoder.encode(token)/${alg}`, async () => must(encoder.encode(token).length));
+    out.set(`encodeInto(token)/${alg}`, async () => must(encoder.encodeInto(token, scratch).written));
+    out.set(`charCodeAt loop(token)/${alg}`, async () => {
+      let i = 0;
+      for (; i < token.length; i += 1) {
+        const c = token.charCodeAt(i);
+        if (c > 0x7f) break;
+        scratch[i] = c;
+      }
+      must(i);
+    });
+    out.set(`TextDecoder.decode(result)/${alg}`, async () => must(decoder.decode(resultBytes).length));
+    out.set(`fromCharCode(result)/${alg}`, async () => must(String.fromCharCode.apply(null, resultBytes).length));
+    out.set(`JSON.parse(result)/${alg}`, async () => must(JSON.parse(resultText)));
+    out.set(`JSON.parse+deepFreeze(result)/${alg}`, async () => must(deepFreeze(JSON.parse(resultText))));
+    out.set(`slice(signature)/${alg}`, async () => must(resultBytes.slice(4, 4 + signature.length).length));
+  }
+  return out;
+}
