@@ -1,7 +1,12 @@
 // The verifier: the wasm core decides every verdict; this file moves tokens,
 // keys and results across the boundary and runs WebCrypto between the core's
-// `prepare` and `finish`.
-import { Core, decodeToken } from '../pkg/jwtgate_js.js';
+// `begin` and `end`.
+//
+// The boundary is kept cheap: the token is written straight into a buffer in
+// wasm memory (`TextEncoder.encodeInto`), what a signature check needs is
+// read in place from a small `u32` array the core fills (see `OUT_*`), and
+// a result is one JSON text of the token's own header and payload JSON.
+import { Core, decodeToken, wasmMemory, algorithmNames } from '../pkg/jwtgate_js.js';
 import { JwtGateError } from './errors.js';
 import { WebCryptoKeys } from './webcrypto.js';
 import {
@@ -15,6 +20,35 @@ const OK = 0;
 const PENDING = 1;
 const RETRY = 2;
 const STALE = 3;
+
+// The `outputs` array after `begin` answered PENDING (js/src/lib.rs).
+const OUT_SLOT = 0;
+const OUT_ALG = 1;
+const OUT_GENERATION = 2;
+const OUT_INPUT_PTR = 3;
+const OUT_INPUT_LEN = 4;
+const OUT_SIGNATURE_PTR = 5;
+const OUT_SIGNATURE_LEN = 6;
+const OUT_CANDIDATES = 7;
+const OUT_FIRST_CANDIDATE = 8;
+
+/** Tokens longer than this (UTF-16 units) get a one-off input buffer. */
+const LARGE_TOKEN = 65536;
+
+// Views of wasm memory, made again when the memory grows (its old buffer is
+// then detached and the views read as empty).
+let memory;
+let algNames;
+let memory8 = new Uint8Array(0);
+let memory32 = new Uint32Array(0);
+function bytes() {
+  if (memory8.byteLength === 0) memory8 = new Uint8Array(memory.buffer);
+  return memory8;
+}
+function words() {
+  if (memory32.byteLength === 0) memory32 = new Uint32Array(memory.buffer);
+  return memory32;
+}
 
 /** Options the wasm core takes (passed through as JSON). */
 const CORE_OPTIONS = [
@@ -69,6 +103,9 @@ export class Verifier {
   #now;
   #remote;
   #crypto = new WebCryptoKeys();
+  #inputPtr = 0;
+  #inputRoom = 0;
+  #outputs = 0;
   // The verified-token cache: token string -> { slot, result }, at most
   // `cacheEntries`, oldest out first. A hit is found by the exact string and
   // re-checked in wasm (time claims, the call's requirements, the key-set
@@ -99,6 +136,11 @@ export class Verifier {
     } catch (error) {
       throw new TypeError(error?.message ?? String(error));
     }
+    // The wasm module is instantiated by now (the entry points do it before
+    // anything can construct a verifier).
+    memory ??= wasmMemory();
+    algNames ??= algorithmNames().split(',');
+    this.#outputs = this.#core.outputs() >>> 2;
     if (options.now !== undefined && typeof options.now !== 'function') {
       throw new TypeError('jwtgate: now must be a function returning Unix seconds');
     }
@@ -184,10 +226,31 @@ export class Verifier {
     return JwtGateError.fromJson(this.#core.errorJson());
   }
 
+  /** Writes `token` (UTF-8) into the core's input buffer; returns its length in bytes. */
+  #write(token) {
+    // encodeInto writes at most 3 bytes per UTF-16 unit.
+    const room = token.length * 3;
+    if (room > this.#inputRoom) {
+      this.#inputPtr = this.#core.inputBuffer(room) >>> 0;
+      this.#inputRoom = room;
+    }
+    const at = this.#inputPtr;
+    return encoder.encodeInto(token, bytes().subarray(at, at + room)).written;
+  }
+
+  /** After a long token: give its buffer back. */
+  #release(token) {
+    if (token.length > LARGE_TOKEN) {
+      this.#core.releaseInput();
+      this.#inputPtr = 0;
+      this.#inputRoom = 0;
+    }
+  }
+
   #result(token) {
     const known = this.#front.get(token);
     if (known !== undefined) return known.result;
-    const result = deepFreeze(JSON.parse(this.#core.resultJson()));
+    const result = deepFreeze(JSON.parse(this.#core.resultText()));
     if (this.#resultLimit > 0) {
       const slot = this.#nextSlot;
       this.#nextSlot = (slot + 1) % this.#resultLimit;
@@ -247,9 +310,10 @@ export class Verifier {
     const hit = this.#cached(token, required);
     if (hit !== undefined) return hit;
     let refreshed = false;
+    const webCrypto = this.#crypto;
     for (let attempt = 0; attempt < 4; attempt += 1) {
-      const now = this.#now();
-      const status = core.prepare(token, now, required);
+      const status = core.begin(this.#write(token), this.#now(), required);
+      this.#release(token);
       if (status === OK) return this.#result(token);
       if (status !== PENDING) {
         if (remote && !refreshed && core.errorCode() === 'key_not_found') {
@@ -258,19 +322,39 @@ export class Verifier {
         }
         throw this.#error();
       }
-      const alg = core.alg;
-      const signature = core.signature;
-      const candidates = core.candidates;
-      const generation = core.generation;
-      const data = encoder.encode(token.slice(0, token.lastIndexOf('.')));
-      let verifiedBy = -1;
-      for (const index of candidates) {
-        if (await this.#crypto.verify(core, alg, index, generation, data, signature)) {
-          verifiedBy = index;
-          break;
-        }
+      // Everything is read out of wasm memory before the first await.
+      const out = words();
+      const o = this.#outputs;
+      const slot = out[o + OUT_SLOT];
+      const alg = algNames[out[o + OUT_ALG]];
+      const generation = out[o + OUT_GENERATION];
+      const count = out[o + OUT_CANDIDATES];
+      const heap = bytes();
+      const data = heap.slice(out[o + OUT_INPUT_PTR], out[o + OUT_INPUT_PTR] + out[o + OUT_INPUT_LEN]);
+      const signature = heap.slice(
+        out[o + OUT_SIGNATURE_PTR],
+        out[o + OUT_SIGNATURE_PTR] + out[o + OUT_SIGNATURE_LEN],
+      );
+      let candidates;
+      if (count === 1) {
+        candidates = [out[o + OUT_FIRST_CANDIDATE]];
+      } else {
+        const at = core.candidates(slot) >>> 2;
+        candidates = Array.from(words().subarray(at, at + count));
       }
-      const finished = core.finish(token, now, required, verifiedBy, generation);
+      let verifiedBy = -1;
+      try {
+        for (const index of candidates) {
+          if (await webCrypto.verify(core, alg, index, generation, data, signature)) {
+            verifiedBy = index;
+            break;
+          }
+        }
+      } catch (error) {
+        core.abandon(slot);
+        throw error;
+      }
+      const finished = core.end(slot, verifiedBy);
       if (finished === OK) return this.#result(token);
       if (finished === RETRY) continue;
       throw this.#error();
@@ -289,7 +373,9 @@ export class Verifier {
     const required = this.#requirements(options);
     const hit = this.#cached(token, required);
     if (hit !== undefined) return hit;
-    if (this.#core.verifySync(token, this.#now(), required) === OK) return this.#result(token);
+    const status = this.#core.verifySync(this.#write(token), this.#now(), required);
+    this.#release(token);
+    if (status === OK) return this.#result(token);
     throw this.#error();
   }
 

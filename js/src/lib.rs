@@ -1,15 +1,20 @@
 //! wasm-bindgen glue between the jwtgate core and the npm package `jwtgate`.
 //!
 //! The boundary is built for few crossings and no JS objects made in Rust:
-//! calls take strings and numbers and answer with small status codes; details
-//! (a pending signature check, a result, an error) are read with one getter
-//! each, as bytes or as JSON text that JS parses.
+//! calls take numbers and answer with small status codes. The token goes in
+//! through a buffer in wasm memory that JS fills with `TextEncoder.encodeInto`
+//! (`inputBuffer`); what a pending signature check needs (algorithm, key
+//! candidates, signing input and signature bytes) comes back through a small
+//! `u32` array in wasm memory (`outputs`) that JS reads in place; a result is
+//! one JSON text (`resultText`) made of the token's own header and payload
+//! JSON, which JS parses with `JSON.parse`.
 //!
-//! The async path (WebCrypto) is `prepare` -> `crypto.subtle.verify` in JS ->
-//! `finish`. `finish` parses the token again (cheap) rather than holding a
-//! borrow across the await, and refuses a key index from another key set
-//! generation, so a key-set refresh during the await can never make one key's
-//! signature count for another key.
+//! The async path (WebCrypto) is `begin` -> `crypto.subtle.verify` in JS ->
+//! `end`. Between the two the parsed token waits in an in-flight slot (the
+//! core's `Pending`, owning a copy of the token), so nothing is parsed twice
+//! and concurrent verifications do not disturb each other. `end` refuses a
+//! slot from another key-set generation, so a key-set refresh during the
+//! await can never make one key's signature count for another key.
 
 use std::sync::Arc;
 
@@ -17,18 +22,19 @@ use jwtgate::config::DEFAULT_CACHE_ENTRIES;
 use jwtgate::jwk::SkippedKey;
 use jwtgate::policy::granted_scopes;
 use jwtgate::{
-    decode_unverified, Algorithm, ClaimRule, CryptoProvider, Error, ErrorCode, KeySet, Prepared,
-    Requirements, RustCrypto, Validation, Verified, Verifier,
+    base64url, decode_unverified, Algorithm, ClaimRule, CryptoProvider, Error, ErrorCode, KeySet,
+    Pending, Prepared, Requirements, RustCrypto, Validation, Verified, Verifier,
 };
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use wasm_bindgen::prelude::*;
 
-/// `prepare` / `finish` / `verifySync`: the token is good.
+/// `begin` / `end` / `verifySync`: the token is good (read `resultText`).
 pub const OK: i32 = 0;
-/// `prepare`: a signature must be checked (read `alg`, `signature`, `candidates`).
+/// `begin`: a signature must be checked (read `outputs`, then call `end`).
 pub const PENDING: i32 = 1;
-/// `finish`: the key set changed during the signature check; start again.
+/// `end`: the key set changed during the signature check (or the slot is
+/// unknown); start again.
 pub const RETRY: i32 = 2;
 /// `checkRemembered`: nothing valid in that slot; verify the token afresh.
 pub const STALE: i32 = 3;
@@ -37,6 +43,40 @@ pub const FAILED: i32 = -1;
 
 /// Most remembered results (the JS side's cache front).
 const MAX_REMEMBERED: usize = 100_000;
+
+/// Most verifications awaiting their signature check at once; beyond it the
+/// oldest slots are dropped (their `end` answers `RETRY`).
+const MAX_IN_FLIGHT: usize = 4096;
+
+/// Length of the `outputs` array.
+const OUTPUTS: usize = 9;
+/// `outputs` after `begin` answered `PENDING`: indices of each field.
+const OUT_SLOT: usize = 0;
+const OUT_ALG: usize = 1;
+const OUT_GENERATION: usize = 2;
+const OUT_INPUT_PTR: usize = 3;
+const OUT_INPUT_LEN: usize = 4;
+const OUT_SIGNATURE_PTR: usize = 5;
+const OUT_SIGNATURE_LEN: usize = 6;
+const OUT_CANDIDATES: usize = 7;
+const OUT_FIRST_CANDIDATE: usize = 8;
+
+/// The algorithms by the number `begin` reports in `outputs` (`algorithmNames`).
+const ALGORITHMS: [Algorithm; 13] = [
+    Algorithm::HS256,
+    Algorithm::HS384,
+    Algorithm::HS512,
+    Algorithm::RS256,
+    Algorithm::RS384,
+    Algorithm::RS512,
+    Algorithm::PS256,
+    Algorithm::PS384,
+    Algorithm::PS512,
+    Algorithm::ES256,
+    Algorithm::ES384,
+    Algorithm::ES512,
+    Algorithm::EdDSA,
+];
 
 /// Most distinct per-call requirement sets kept before the table is reset.
 const MAX_REQUIREMENT_SETS: usize = 256;
@@ -195,13 +235,24 @@ pub struct Core {
     requirements: Vec<Requirements>,
     generation: u32,
     last: Option<Arc<Verified>>,
+    result: String,
     error: Option<Error>,
-    alg: Option<Algorithm>,
-    signature: Vec<u8>,
-    candidates: Vec<u32>,
     skipped: Vec<SkippedKey>,
     remembered: Vec<Option<(Arc<Verified>, u32)>>,
     cache_capacity: usize,
+    input: Vec<u8>,
+    outputs: Box<[u32; OUTPUTS]>,
+    in_flight: Vec<Option<InFlight>>,
+    next_slot: usize,
+}
+
+/// A token waiting for its signature check in JS.
+struct InFlight {
+    pending: Pending<'static>,
+    candidates: Vec<u32>,
+    generation: u32,
+    now: u64,
+    requirements: u32,
 }
 
 #[wasm_bindgen]
@@ -217,13 +268,15 @@ impl Core {
             requirements: vec![Requirements::default()],
             generation: 0,
             last: None,
+            result: String::new(),
             error: None,
-            alg: None,
-            signature: Vec::new(),
-            candidates: Vec::new(),
             skipped: Vec::new(),
             remembered: Vec::new(),
             cache_capacity,
+            input: Vec::new(),
+            outputs: Box::new([0; OUTPUTS]),
+            in_flight: Vec::new(),
+            next_slot: 0,
         })
     }
 
@@ -317,76 +370,165 @@ impl Core {
         Ok(u32::try_from(self.requirements.len().saturating_sub(1)).unwrap_or(0))
     }
 
-    /// First half of an async verification: `OK` (a cache hit: read
-    /// `resultJson`), `PENDING` (read `alg`, `signature`, `candidates`,
-    /// verify, then call `finish`) or `FAILED` (read `errorJson`).
-    pub fn prepare(&mut self, token: &str, now: f64, requirements: u32) -> i32 {
+    /// The address of a buffer of at least `len` bytes in wasm memory that
+    /// JS writes the token into (UTF-8) before `begin` or `verifySync`. It
+    /// moves when it grows: ask again whenever more room is needed.
+    #[wasm_bindgen(js_name = inputBuffer)]
+    pub fn input_buffer(&mut self, len: u32) -> u32 {
+        let len = len as usize;
+        if self.input.len() < len {
+            self.input.resize(len, 0);
+        }
+        wasm_address(self.input.as_ptr())
+    }
+
+    /// Frees the input buffer (after an unusually long token).
+    #[wasm_bindgen(js_name = releaseInput)]
+    pub fn release_input(&mut self) {
+        self.input = Vec::new();
+    }
+
+    /// The address of the `u32` array `begin` fills (see the `OUT_*` indices).
+    #[wasm_bindgen(js_name = outputs)]
+    pub fn outputs_address(&self) -> u32 {
+        wasm_address(self.outputs.as_ptr())
+    }
+
+    /// First half of an async verification of the `len`-byte token in the
+    /// input buffer: `PENDING` (the `outputs` array holds the in-flight slot,
+    /// the algorithm number, the key-set generation, address and length of
+    /// the signing input and of the signature, the number of candidate key
+    /// indices and the first of them; all of them are at the address
+    /// `candidates(slot)` gives), `OK`
+    /// (a core cache hit; the glue keeps the core cache off) or `FAILED`.
+    pub fn begin(&mut self, len: u32, now: f64, requirements: u32) -> i32 {
+        let now = seconds(now);
         let Some(required) = self.requirements.get(requirements as usize) else {
             return self.fail(unknown_requirements());
         };
-        match self.verifier.prepare(token, seconds(now), required) {
+        let Some(token) = self
+            .input
+            .get(..len as usize)
+            .and_then(|bytes| core::str::from_utf8(bytes).ok())
+        else {
+            return self.fail(Error::new(ErrorCode::TokenMalformed, "token is not UTF-8"));
+        };
+        let pending = match self.verifier.prepare(token, now, required) {
             Ok(Prepared::Cached(verified)) => {
+                let header_b64 = token.split('.').next().unwrap_or_default();
+                self.result = result_text(header_b64, &verified);
+                self.last = Some(verified);
+                return OK;
+            }
+            Ok(Prepared::Pending(pending)) => pending.into_owned(),
+            Err(error) => return self.fail(error),
+        };
+        let candidates: Vec<u32> = pending
+            .candidates()
+            .iter()
+            .map(|index| u32::try_from(*index).unwrap_or(u32::MAX))
+            .collect();
+        let alg = pending.token().header().alg();
+        let flight = InFlight {
+            pending,
+            candidates,
+            generation: self.generation,
+            now,
+            requirements,
+        };
+        let slot = self.park(flight);
+        let Some(Some(flight)) = self.in_flight.get(slot) else {
+            return RETRY; // unreachable: `park` just filled the slot
+        };
+        let token = flight.pending.token();
+        let out = &mut self.outputs;
+        out[OUT_SLOT] = u32::try_from(slot).unwrap_or(u32::MAX);
+        out[OUT_ALG] = ALGORITHMS
+            .iter()
+            .position(|known| *known == alg)
+            .and_then(|index| u32::try_from(index).ok())
+            .unwrap_or(u32::MAX);
+        out[OUT_GENERATION] = flight.generation;
+        out[OUT_INPUT_PTR] = wasm_address(token.signing_input().as_ptr());
+        out[OUT_INPUT_LEN] = u32::try_from(token.signing_input().len()).unwrap_or(0);
+        out[OUT_SIGNATURE_PTR] = wasm_address(token.signature().as_ptr());
+        out[OUT_SIGNATURE_LEN] = u32::try_from(token.signature().len()).unwrap_or(0);
+        out[OUT_CANDIDATES] = u32::try_from(flight.candidates.len()).unwrap_or(0);
+        out[OUT_FIRST_CANDIDATE] = flight.candidates.first().copied().unwrap_or(u32::MAX);
+        PENDING
+    }
+
+    /// The address of the candidate key indices (`u32`) of in-flight `slot`.
+    pub fn candidates(&self, slot: u32) -> u32 {
+        match self.in_flight.get(slot as usize) {
+            Some(Some(flight)) => wasm_address(flight.candidates.as_ptr()),
+            _ => 0,
+        }
+    }
+
+    /// Second half: `verified_by` is the candidate index whose key verified
+    /// the signature of in-flight `slot` (or -1). Returns `OK`, `FAILED` or
+    /// `RETRY` (the key set changed meanwhile, or the slot is gone).
+    pub fn end(&mut self, slot: u32, verified_by: i32) -> i32 {
+        let Some(flight) = self.in_flight.get_mut(slot as usize).and_then(Option::take) else {
+            return RETRY;
+        };
+        if flight.generation != self.generation {
+            return RETRY;
+        }
+        let Some(required) = self.requirements.get(flight.requirements as usize) else {
+            return self.fail(unknown_requirements());
+        };
+        let header =
+            base64url::decode(flight.pending.token().header_b64().as_bytes()).unwrap_or_default();
+        let verified_by = usize::try_from(verified_by).ok();
+        match self
+            .verifier
+            .finish(flight.pending, verified_by, flight.now, required)
+        {
+            Ok(verified) => {
+                self.result = result_from_header(&header, &verified);
                 self.last = Some(verified);
                 OK
-            }
-            Ok(Prepared::Pending(pending)) => {
-                self.alg = Some(pending.token().header().alg());
-                self.signature.clear();
-                self.signature
-                    .extend_from_slice(pending.token().signature());
-                self.candidates.clear();
-                self.candidates.extend(
-                    pending
-                        .candidates()
-                        .iter()
-                        .map(|index| u32::try_from(*index).unwrap_or(u32::MAX)),
-                );
-                PENDING
             }
             Err(error) => self.fail(error),
         }
     }
 
-    /// Second half: `verified_by` is the candidate index whose key verified
-    /// the signature (or -1), checked in key-set generation `generation`.
-    /// Returns `OK`, `FAILED` or `RETRY`.
-    pub fn finish(
-        &mut self,
-        token: &str,
-        now: f64,
-        requirements: u32,
-        verified_by: i32,
-        generation: u32,
-    ) -> i32 {
-        if generation != self.generation {
-            return RETRY;
+    /// Gives up in-flight `slot` (JS calls it when a verification is
+    /// abandoned between `begin` and `end`).
+    pub fn abandon(&mut self, slot: u32) {
+        if let Some(entry) = self.in_flight.get_mut(slot as usize) {
+            *entry = None;
         }
-        let now = seconds(now);
-        let verifier = &mut self.verifier;
-        let Some(required) = self.requirements.get(requirements as usize) else {
-            return self.fail(unknown_requirements());
-        };
-        let outcome = match verifier.prepare(token, now, required) {
-            Ok(Prepared::Cached(verified)) => Ok(verified),
-            Ok(Prepared::Pending(pending)) => {
-                let verified_by = usize::try_from(verified_by).ok();
-                verifier.finish(pending, verified_by, now, required)
-            }
-            Err(error) => Err(error),
-        };
-        self.settle(outcome)
     }
 
-    /// Verifies `token` fully in wasm (pure-Rust crypto): `OK` or `FAILED`.
+    /// Verifies the `len`-byte token in the input buffer fully in wasm
+    /// (pure-Rust crypto): `OK` or `FAILED`.
     #[wasm_bindgen(js_name = verifySync)]
-    pub fn verify_sync(&mut self, token: &str, now: f64, requirements: u32) -> i32 {
+    pub fn verify_sync(&mut self, len: u32, now: f64, requirements: u32) -> i32 {
         let Some(required) = self.requirements.get(requirements as usize) else {
             return self.fail(unknown_requirements());
         };
-        let outcome = self
+        let Some(token) = self
+            .input
+            .get(..len as usize)
+            .and_then(|bytes| core::str::from_utf8(bytes).ok())
+        else {
+            return self.fail(Error::new(ErrorCode::TokenMalformed, "token is not UTF-8"));
+        };
+        match self
             .verifier
-            .verify(token, seconds(now), &RustCrypto, required);
-        self.settle(outcome)
+            .verify(token, seconds(now), &RustCrypto, required)
+        {
+            Ok(verified) => {
+                let header_b64 = token.split('.').next().unwrap_or_default();
+                self.result = result_text(header_b64, &verified);
+                self.last = Some(verified);
+                OK
+            }
+            Err(error) => self.fail(error),
+        }
     }
 
     /// Checks a signature with the pure-Rust provider: for algorithms the
@@ -457,46 +599,15 @@ impl Core {
         }
     }
 
-    /// The `alg` of the pending token.
-    #[wasm_bindgen(getter)]
-    pub fn alg(&self) -> String {
-        self.alg
-            .map(|alg| String::from(alg.name()))
-            .unwrap_or_default()
-    }
-
-    /// The signature of the pending token.
-    #[wasm_bindgen(getter)]
-    pub fn signature(&self) -> Vec<u8> {
-        self.signature.clone()
-    }
-
-    /// The key indices to try for the pending token, in order.
-    #[wasm_bindgen(getter)]
-    pub fn candidates(&self) -> Vec<u32> {
-        self.candidates.clone()
-    }
-
-    /// `{ header, payload, scopes }` of the last verified token (JSON text).
-    #[wasm_bindgen(js_name = resultJson)]
-    pub fn result_json(&self) -> String {
-        match &self.last {
-            Some(verified) => json!({
-                "header": verified.header().members(),
-                "payload": verified.payload(),
-                "scopes": verified.scopes(),
-            })
-            .to_string(),
-            None => String::from("null"),
-        }
-    }
-
-    /// The scopes of the last verified token, space-separated JSON array text.
-    #[wasm_bindgen(js_name = scopesJson)]
-    pub fn scopes_json(&self) -> String {
-        match &self.last {
-            Some(verified) => json!(verified.scopes()).to_string(),
-            None => String::from("[]"),
+    /// `{"header":…,"payload":…,"scopes":[…]}` of the last verified token:
+    /// the token's own header and payload JSON (already checked strictly:
+    /// UTF-8, no duplicate members), for `JSON.parse`.
+    #[wasm_bindgen(js_name = resultText)]
+    pub fn result_text(&self) -> String {
+        if self.last.is_some() {
+            self.result.clone()
+        } else {
+            String::from("null")
         }
     }
 
@@ -534,15 +645,84 @@ impl Core {
         FAILED
     }
 
-    fn settle(&mut self, outcome: Result<Arc<Verified>, Error>) -> i32 {
-        match outcome {
-            Ok(verified) => {
-                self.last = Some(verified);
-                OK
+    /// Puts `flight` in a free slot, or in the oldest when all are taken.
+    fn park(&mut self, flight: InFlight) -> usize {
+        let free = self.in_flight.iter().position(Option::is_none);
+        let slot = match free {
+            Some(slot) => slot,
+            None if self.in_flight.len() < MAX_IN_FLIGHT => {
+                self.in_flight.push(None);
+                self.in_flight.len() - 1
             }
-            Err(error) => self.fail(error),
+            None => {
+                let slot = self.next_slot % MAX_IN_FLIGHT;
+                self.next_slot = slot + 1;
+                slot
+            }
+        };
+        if let Some(entry) = self.in_flight.get_mut(slot) {
+            *entry = Some(flight);
         }
+        slot
     }
+}
+
+/// A pointer as the `u32` address JS uses to index wasm memory (wasm32:
+/// pointers are 32-bit; elsewhere, as in `cargo test`, it is meaningless).
+fn wasm_address<T>(ptr: *const T) -> u32 {
+    u32::try_from(ptr as usize).unwrap_or(0)
+}
+
+/// The result JSON of `verified` whose header is the base64url `header_b64`.
+fn result_text(header_b64: &str, verified: &Verified) -> String {
+    let header = base64url::decode(header_b64.as_bytes()).unwrap_or_default();
+    result_from_header(&header, verified)
+}
+
+/// `{"header":HEADER,"payload":PAYLOAD,"scopes":[...]}` from the decoded
+/// header JSON and the verified token. Both texts passed the core's strict
+/// parse (valid UTF-8, one JSON object each), so splicing them in keeps the
+/// document valid JSON; should either be missing, the members the core parsed
+/// are written out instead.
+fn result_from_header(header: &[u8], verified: &Verified) -> String {
+    let payload = base64url::decode(verified.payload_b64().as_bytes()).unwrap_or_default();
+    let header = core::str::from_utf8(header)
+        .ok()
+        .filter(|text| !text.is_empty())
+        .map(String::from)
+        .unwrap_or_else(|| Value::Object(verified.header().members().clone()).to_string());
+    let payload = core::str::from_utf8(&payload)
+        .ok()
+        .filter(|text| !text.is_empty())
+        .map(String::from)
+        .unwrap_or_else(|| Value::Object(verified.payload().clone()).to_string());
+    let scopes = Value::from(verified.scopes().to_vec()).to_string();
+    let mut out = String::with_capacity(header.len() + payload.len() + scopes.len() + 34);
+    out.push_str("{\"header\":");
+    out.push_str(&header);
+    out.push_str(",\"payload\":");
+    out.push_str(&payload);
+    out.push_str(",\"scopes\":");
+    out.push_str(&scopes);
+    out.push('}');
+    out
+}
+
+/// The names of the algorithms by the numbers `begin` reports,
+/// comma-separated.
+#[wasm_bindgen(js_name = algorithmNames)]
+pub fn algorithm_names() -> String {
+    ALGORITHMS
+        .iter()
+        .map(|alg| alg.name())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The wasm memory (JS reads `outputs` and the token bytes from it).
+#[wasm_bindgen(js_name = wasmMemory)]
+pub fn wasm_memory() -> JsValue {
+    wasm_bindgen::memory()
 }
 
 fn unknown_requirements() -> Error {
