@@ -31,6 +31,9 @@ const OUT_SIGNATURE_PTR = 5;
 const OUT_SIGNATURE_LEN = 6;
 const OUT_CANDIDATES = 7;
 const OUT_FIRST_CANDIDATE = 8;
+// ... and after OK: the result JSON.
+const OUT_RESULT_PTR = 9;
+const OUT_RESULT_LEN = 10;
 
 /** Tokens longer than this (UTF-16 units) get a one-off input buffer. */
 const LARGE_TOKEN = 65536;
@@ -80,12 +83,21 @@ export function setRuntime({ sharePendingFetches }) {
 }
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 const systemClock = () => Date.now() / 1000;
 
+/** Freezes a fresh JSON.parse result and everything in it. */
 function deepFreeze(value) {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const key of Object.keys(value)) deepFreeze(value[key]);
+  Object.freeze(value);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i += 1) {
+      const item = value[i];
+      if (typeof item === 'object' && item !== null) deepFreeze(item);
+    }
+  } else {
+    for (const item of Object.values(value)) {
+      if (typeof item === 'object' && item !== null) deepFreeze(item);
+    }
   }
   return value;
 }
@@ -248,9 +260,12 @@ export class Verifier {
   }
 
   #result(token) {
-    const known = this.#front.get(token);
+    const known = this.#front.size === 0 ? undefined : this.#front.get(token);
     if (known !== undefined) return known.result;
-    const result = deepFreeze(JSON.parse(this.#core.resultText()));
+    const out = words();
+    const at = out[this.#outputs + OUT_RESULT_PTR];
+    const text = decoder.decode(bytes().subarray(at, at + out[this.#outputs + OUT_RESULT_LEN]));
+    const result = deepFreeze(JSON.parse(text));
     if (this.#resultLimit > 0) {
       const slot = this.#nextSlot;
       this.#nextSlot = (slot + 1) % this.#resultLimit;
@@ -265,6 +280,7 @@ export class Verifier {
 
   /** The cached result of `token`, `undefined` to verify it afresh; throws a refusal. */
   #cached(token, required) {
+    if (this.#front.size === 0) return undefined;
     const hit = this.#front.get(token);
     if (hit === undefined) return undefined;
     const status = this.#core.checkRemembered(hit.slot, this.#now(), required);

@@ -18,6 +18,21 @@
 
 use std::sync::Arc;
 
+#[cfg(all(
+    target_arch = "wasm32",
+    target_os = "unknown",
+    not(target_feature = "atomics")
+))]
+mod pool;
+
+#[cfg(all(
+    target_arch = "wasm32",
+    target_os = "unknown",
+    not(target_feature = "atomics")
+))]
+#[global_allocator]
+static ALLOCATOR: pool::Pool = pool::Pool::new();
+
 use jwtgate::config::DEFAULT_CACHE_ENTRIES;
 use jwtgate::jwk::SkippedKey;
 use jwtgate::policy::granted_scopes;
@@ -49,7 +64,7 @@ const MAX_REMEMBERED: usize = 100_000;
 const MAX_IN_FLIGHT: usize = 4096;
 
 /// Length of the `outputs` array.
-const OUTPUTS: usize = 9;
+const OUTPUTS: usize = 11;
 /// `outputs` after `begin` answered `PENDING`: indices of each field.
 const OUT_SLOT: usize = 0;
 const OUT_ALG: usize = 1;
@@ -60,6 +75,9 @@ const OUT_SIGNATURE_PTR: usize = 5;
 const OUT_SIGNATURE_LEN: usize = 6;
 const OUT_CANDIDATES: usize = 7;
 const OUT_FIRST_CANDIDATE: usize = 8;
+/// `outputs` after `OK`: address and length of the result JSON (UTF-8).
+const OUT_RESULT_PTR: usize = 9;
+const OUT_RESULT_LEN: usize = 10;
 
 /// The algorithms by the number `begin` reports in `outputs` (`algorithmNames`).
 const ALGORITHMS: [Algorithm; 13] = [
@@ -416,9 +434,8 @@ impl Core {
         let pending = match self.verifier.prepare(token, now, required) {
             Ok(Prepared::Cached(verified)) => {
                 let header_b64 = token.split('.').next().unwrap_or_default();
-                self.result = result_text(header_b64, &verified);
-                self.last = Some(verified);
-                return OK;
+                let header = base64url::decode(header_b64.as_bytes()).unwrap_or_default();
+                return self.succeed(&header, verified);
             }
             Ok(Prepared::Pending(pending)) => pending.into_owned(),
             Err(error) => return self.fail(error),
@@ -486,11 +503,7 @@ impl Core {
             .verifier
             .finish(flight.pending, verified_by, flight.now, required)
         {
-            Ok(verified) => {
-                self.result = result_from_header(&header, &verified);
-                self.last = Some(verified);
-                OK
-            }
+            Ok(verified) => self.succeed(&header, verified),
             Err(error) => self.fail(error),
         }
     }
@@ -523,9 +536,8 @@ impl Core {
         {
             Ok(verified) => {
                 let header_b64 = token.split('.').next().unwrap_or_default();
-                self.result = result_text(header_b64, &verified);
-                self.last = Some(verified);
-                OK
+                let header = base64url::decode(header_b64.as_bytes()).unwrap_or_default();
+                self.succeed(&header, verified)
             }
             Err(error) => self.fail(error),
         }
@@ -601,7 +613,8 @@ impl Core {
 
     /// `{"header":…,"payload":…,"scopes":[…]}` of the last verified token:
     /// the token's own header and payload JSON (already checked strictly:
-    /// UTF-8, no duplicate members), for `JSON.parse`.
+    /// UTF-8, no duplicate members), for `JSON.parse`. The glue reads it in
+    /// place instead (`outputs`); this copy is for tests and tools.
     #[wasm_bindgen(js_name = resultText)]
     pub fn result_text(&self) -> String {
         if self.last.is_some() {
@@ -640,6 +653,16 @@ impl Core {
         self.verifier.keys().key(index as usize)
     }
 
+    /// Keeps `verified` (whose decoded header JSON is `header`) as the last
+    /// result and points `outputs` at its result JSON.
+    fn succeed(&mut self, header: &[u8], verified: Arc<Verified>) -> i32 {
+        write_result(&mut self.result, header, &verified);
+        self.outputs[OUT_RESULT_PTR] = wasm_address(self.result.as_ptr());
+        self.outputs[OUT_RESULT_LEN] = u32::try_from(self.result.len()).unwrap_or(0);
+        self.last = Some(verified);
+        OK
+    }
+
     fn fail(&mut self, error: Error) -> i32 {
         self.error = Some(error);
         FAILED
@@ -673,39 +696,39 @@ fn wasm_address<T>(ptr: *const T) -> u32 {
     u32::try_from(ptr as usize).unwrap_or(0)
 }
 
-/// The result JSON of `verified` whose header is the base64url `header_b64`.
-fn result_text(header_b64: &str, verified: &Verified) -> String {
-    let header = base64url::decode(header_b64.as_bytes()).unwrap_or_default();
-    result_from_header(&header, verified)
-}
-
-/// `{"header":HEADER,"payload":PAYLOAD,"scopes":[...]}` from the decoded
-/// header JSON and the verified token. Both texts passed the core's strict
-/// parse (valid UTF-8, one JSON object each), so splicing them in keeps the
-/// document valid JSON; should either be missing, the members the core parsed
-/// are written out instead.
-fn result_from_header(header: &[u8], verified: &Verified) -> String {
-    let payload = base64url::decode(verified.payload_b64().as_bytes()).unwrap_or_default();
-    let header = core::str::from_utf8(header)
-        .ok()
-        .filter(|text| !text.is_empty())
-        .map(String::from)
-        .unwrap_or_else(|| Value::Object(verified.header().members().clone()).to_string());
-    let payload = core::str::from_utf8(&payload)
-        .ok()
-        .filter(|text| !text.is_empty())
-        .map(String::from)
-        .unwrap_or_else(|| Value::Object(verified.payload().clone()).to_string());
-    let scopes = Value::from(verified.scopes().to_vec()).to_string();
-    let mut out = String::with_capacity(header.len() + payload.len() + scopes.len() + 34);
+/// Writes `{"header":HEADER,"payload":PAYLOAD,"scopes":[...]}` into `out`
+/// from the decoded header JSON and the verified token. Both texts passed the
+/// core's strict parse (valid UTF-8, one JSON object each), so splicing them
+/// in keeps the document valid JSON; should either be unusable, the members
+/// the core parsed are written out instead.
+fn write_result(out: &mut String, header: &[u8], verified: &Verified) {
+    out.clear();
     out.push_str("{\"header\":");
-    out.push_str(&header);
+    match core::str::from_utf8(header) {
+        Ok(text) if !text.is_empty() => out.push_str(text),
+        _ => out.push_str(&Value::Object(verified.header().members().clone()).to_string()),
+    }
     out.push_str(",\"payload\":");
-    out.push_str(&payload);
-    out.push_str(",\"scopes\":");
-    out.push_str(&scopes);
-    out.push('}');
-    out
+    let payload = base64url::decode(verified.payload_b64().as_bytes()).unwrap_or_default();
+    match core::str::from_utf8(&payload) {
+        Ok(text) if !text.is_empty() => out.push_str(text),
+        _ => out.push_str(&Value::Object(verified.payload().clone()).to_string()),
+    }
+    out.push_str(",\"scopes\":[");
+    for (i, scope) in verified.scopes().iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        // Most scopes need no escaping; the rest go through serde_json.
+        if scope.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+            out.push('"');
+            out.push_str(scope);
+            out.push('"');
+        } else {
+            out.push_str(&Value::from(scope.as_str()).to_string());
+        }
+    }
+    out.push_str("]}");
 }
 
 /// The names of the algorithms by the numbers `begin` reports,
