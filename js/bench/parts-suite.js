@@ -15,13 +15,18 @@ const b64uDecode = (text) => {
   return Uint8Array.from(atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4)), (c) => c.charCodeAt(0));
 };
 
-export async function partsSuite({ jwtgate, jose, Core }, fx) {
+export async function partsSuite({ jwtgate, jose, wasm }, fx) {
+  const { Core } = wasm;
   const out = new Map();
   const claims = { issuer: fx.issuer, audience: fx.audience };
   const jwks = { keys: PART_ALGS.map((alg) => fx.keys[alg].jwk) };
   const cold = await jwtgate.createVerifier({ jwks, ...claims, algorithms: PART_ALGS, cacheEntries: 0 });
   const core = new Core(JSON.stringify({ ...claims, algorithms: PART_ALGS, cacheEntries: 0 }));
   core.setKeys(JSON.stringify(jwks));
+  const memory = wasm.wasmMemory();
+  const input = core.inputBuffer(16384);
+  const outputs = core.outputs() >>> 2;
+  const write = (token) => encoder.encodeInto(token, new Uint8Array(memory.buffer, input, 16384)).written;
   const joseSet = jose.createLocalJWKSet(jwks);
   const encoder = new TextEncoder();
   const deepFreeze = (value) => {
@@ -43,7 +48,6 @@ export async function partsSuite({ jwtgate, jose, Core }, fx) {
     const key = await crypto.subtle.importKey('jwk', jwk, PARAMS[alg][0], false, ['verify']);
     const joseKey = alg === 'HS256' ? key : joseSet;
     const now = Date.now() / 1000;
-    const generation = core.generation;
     out.set(`verify/${alg}`, async () => must(await cold.verify(token)));
     out.set(`verifySync/${alg}`, async () => must(cold.verifySync(token)));
     out.set(`jose/${alg}`, async () => must(await jose.jwtVerify(token, joseKey, { ...claims, algorithms: [alg] })));
@@ -51,18 +55,19 @@ export async function partsSuite({ jwtgate, jose, Core }, fx) {
     out.set(`encode+subtle.verify/${alg}`, async () =>
       must(await crypto.subtle.verify(PARAMS[alg][1], key, signature, encoder.encode(token.slice(0, token.lastIndexOf('.'))))));
     out.set(`await/${alg}`, async () => must(await Promise.resolve(true)));
-    out.set(`core.prepare/${alg}`, async () => must(core.prepare(token, now, 0) === 1));
-    out.set(`core.prepare+getters/${alg}`, async () => {
-      must(core.prepare(token, now, 0) === 1);
-      must(core.alg && core.signature.length && core.candidates.length && core.generation);
-    });
-    out.set(`core.finish/${alg}`, async () => must(core.finish(token, now, 0, i, generation) === 0));
-    out.set(`core.verifySync/${alg}`, async () => must(core.verifySync(token, now, 0) === 0));
-    out.set(`result/${alg}`, async () => must(deepFreeze(JSON.parse(core.resultJson()))));
-    out.set(`resultJson/${alg}`, async () => must(core.resultJson()));
+    const begin = () => {
+      must(core.begin(write(token), now, 0) === 1);
+      return new Uint32Array(memory.buffer)[outputs];
+    };
+    out.set(`write/${alg}`, async () => must(write(token)));
+    out.set(`write+begin+abandon/${alg}`, async () => core.abandon(begin()));
+    out.set(`write+begin+end/${alg}`, async () => must(core.end(begin(), i) === 0));
+    out.set(`core.verifySync/${alg}`, async () => must(core.verifySync(write(token), now, 0) === 0));
+    out.set(`resultText/${alg}`, async () => must(core.resultText()));
+    out.set(`result/${alg}`, async () => must(deepFreeze(JSON.parse(core.resultText()))));
+    must(core.end(begin(), i) === 0);
+    const resultText = core.resultText();
     // Primitives the glue could use, on this token's own sizes.
-    must(core.finish(token, now, 0, i, generation) === 0);
-    const resultText = core.resultJson();
     const resultBytes = encoder.encode(resultText);
     const scratch = new Uint8Array(4096);
     const decoder = new TextDecoder();

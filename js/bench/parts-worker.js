@@ -1,14 +1,14 @@
 // parts.js inside workerd: GET /run?name=<bench>&n=<count>.
 import * as jwtgate from 'jwtgate';
 import * as jose from 'jose';
-import { Core } from './node_modules/jwtgate/pkg/jwtgate_js.js';
+import * as wasm from './node_modules/jwtgate/pkg/jwtgate_js.js';
 import { partsSuite } from './parts-suite.js';
 
 let benches;
 
 export default {
   async fetch(request, env) {
-    benches ??= await partsSuite({ jwtgate, jose, Core }, JSON.parse(env.FIXTURE));
+    benches ??= await partsSuite({ jwtgate, jose, wasm }, JSON.parse(env.FIXTURE));
     const url = new URL(request.url);
     if (url.pathname === '/list') return Response.json([...benches.keys()]);
     const fn = benches.get(url.searchParams.get('name'));

@@ -3,12 +3,12 @@
 // timed on its own, µs per call. Usage: node bench/parts.js [--quick]
 import * as jwtgate from 'jwtgate';
 import * as jose from 'jose';
-import { Core } from '../pkg/jwtgate_js.js';
+import * as wasm from '../pkg/jwtgate_js.js';
 import { partsSuite, PART_ALGS } from './parts-suite.js';
 import { fixture, benchNode, benchWorkerd } from './common.js';
 
 const fx = fixture();
-const node = await benchNode(await partsSuite({ jwtgate, jose, Core }, fx), 'node', PART_ALGS);
+const node = await benchNode(await partsSuite({ jwtgate, jose, wasm }, fx), 'node', PART_ALGS);
 const workerd = await benchWorkerd(fx, {
   worker: 'bench/parts-worker.js',
   extra: ['bench/parts-suite.js'],
