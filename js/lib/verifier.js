@@ -31,9 +31,15 @@ const OUT_SIGNATURE_PTR = 5;
 const OUT_SIGNATURE_LEN = 6;
 const OUT_CANDIDATES = 7;
 const OUT_FIRST_CANDIDATE = 8;
-// ... and after OK: the result JSON.
+// ... and after OK: the header JSON, the payload JSON and the scopes JSON
+// array, one after the other.
 const OUT_RESULT_PTR = 9;
-const OUT_RESULT_LEN = 10;
+const OUT_HEADER_LEN = 10;
+const OUT_PAYLOAD_LEN = 11;
+const OUT_SCOPES_LEN = 12;
+
+/** Distinct headers and scope lists kept parsed (per verifier). */
+const SHARED_PARTS = 64;
 
 /** Tokens longer than this (UTF-16 units) get a one-off input buffer. */
 const LARGE_TOKEN = 65536;
@@ -86,6 +92,20 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const systemClock = () => Date.now() / 1000;
 
+/**
+ * The frozen parse of `text`, shared by every result with that very text:
+ * the tokens of one issuer carry few distinct headers and scope lists.
+ */
+function shared(parsed, text) {
+  let value = parsed.get(text);
+  if (value === undefined) {
+    value = deepFreeze(JSON.parse(text));
+    if (parsed.size >= SHARED_PARTS) parsed.clear();
+    parsed.set(text, value);
+  }
+  return value;
+}
+
 /** Freezes a fresh JSON.parse result and everything in it. */
 function deepFreeze(value) {
   Object.freeze(value);
@@ -128,6 +148,8 @@ export class Verifier {
   #nextSlot = 0;
   #resultLimit;
   #requirementIds = new Map();
+  #headers = new Map();
+  #scopeLists = new Map();
   #requirementObjects = new WeakMap();
 
   /** Use `createVerifier`. */
@@ -263,9 +285,16 @@ export class Verifier {
     const known = this.#front.size === 0 ? undefined : this.#front.get(token);
     if (known !== undefined) return known.result;
     const out = words();
-    const at = out[this.#outputs + OUT_RESULT_PTR];
-    const text = decoder.decode(bytes().subarray(at, at + out[this.#outputs + OUT_RESULT_LEN]));
-    const result = deepFreeze(JSON.parse(text));
+    const o = this.#outputs;
+    const heap = bytes();
+    const at = out[o + OUT_RESULT_PTR];
+    const headerEnd = at + out[o + OUT_HEADER_LEN];
+    const payloadEnd = headerEnd + out[o + OUT_PAYLOAD_LEN];
+    const scopesEnd = payloadEnd + out[o + OUT_SCOPES_LEN];
+    const header = shared(this.#headers, decoder.decode(heap.subarray(at, headerEnd)));
+    const payload = deepFreeze(JSON.parse(decoder.decode(heap.subarray(headerEnd, payloadEnd))));
+    const scopes = shared(this.#scopeLists, decoder.decode(heap.subarray(payloadEnd, scopesEnd)));
+    const result = Object.freeze({ header, payload, scopes });
     if (this.#resultLimit > 0) {
       const slot = this.#nextSlot;
       this.#nextSlot = (slot + 1) % this.#resultLimit;
@@ -359,16 +388,17 @@ export class Verifier {
         candidates = Array.from(words().subarray(at, at + count));
       }
       let verifiedBy = -1;
-      try {
-        for (const index of candidates) {
-          if (await webCrypto.verify(core, alg, index, generation, data, signature)) {
-            verifiedBy = index;
-            break;
-          }
+      for (const index of candidates) {
+        let verified = false;
+        try {
+          verified = await webCrypto.verify(core, alg, index, generation, data, signature);
+        } catch {
+          // A WebCrypto rejection (it has none for a well-formed call) is a no.
         }
-      } catch (error) {
-        core.abandon(slot);
-        throw error;
+        if (verified) {
+          verifiedBy = index;
+          break;
+        }
       }
       const finished = core.end(slot, verifiedBy);
       if (finished === OK) return this.#result(token);

@@ -27,7 +27,6 @@ const PARAMS = {
 
 const MAX_CRYPTO_KEYS = 256;
 const UNSUPPORTED = false;
-const refused = () => false;
 
 export class WebCryptoKeys {
   /** @param {SubtleCrypto | undefined} subtle */
@@ -58,13 +57,14 @@ export class WebCryptoKeys {
   /**
    * Whether `signature` over `data` verifies with key `index` of `core`'s set
    * (generation `generation`) for `alg`: a promise, or a boolean when the
-   * answer needs no WebCrypto call.
+   * answer needs no WebCrypto call. The promise may reject (an unusable key
+   * or signature): the caller counts that as a no.
    */
   verify(core, alg, index, generation, data, signature) {
     // The usual case: the key was imported under this generation already.
     if (generation === this.generation) {
       const key = this.byIndex[index]?.[alg];
-      if (key) return this.subtle.verify(PARAMS[alg][1], key, signature, data).catch(refused);
+      if (key) return this.subtle.verify(PARAMS[alg][1], key, signature, data);
     }
     return this.#verify(core, alg, index, generation, data, signature);
   }

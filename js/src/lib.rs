@@ -64,7 +64,7 @@ const MAX_REMEMBERED: usize = 100_000;
 const MAX_IN_FLIGHT: usize = 4096;
 
 /// Length of the `outputs` array.
-const OUTPUTS: usize = 11;
+const OUTPUTS: usize = 13;
 /// `outputs` after `begin` answered `PENDING`: indices of each field.
 const OUT_SLOT: usize = 0;
 const OUT_ALG: usize = 1;
@@ -75,9 +75,12 @@ const OUT_SIGNATURE_PTR: usize = 5;
 const OUT_SIGNATURE_LEN: usize = 6;
 const OUT_CANDIDATES: usize = 7;
 const OUT_FIRST_CANDIDATE: usize = 8;
-/// `outputs` after `OK`: address and length of the result JSON (UTF-8).
+/// `outputs` after `OK`: where the result is (UTF-8, one after the other:
+/// the header JSON, the payload JSON, the scopes as a JSON array).
 const OUT_RESULT_PTR: usize = 9;
-const OUT_RESULT_LEN: usize = 10;
+const OUT_HEADER_LEN: usize = 10;
+const OUT_PAYLOAD_LEN: usize = 11;
+const OUT_SCOPES_LEN: usize = 12;
 
 /// The algorithms by the number `begin` reports in `outputs` (`algorithmNames`).
 const ALGORITHMS: [Algorithm; 13] = [
@@ -613,15 +616,24 @@ impl Core {
 
     /// `{"header":…,"payload":…,"scopes":[…]}` of the last verified token:
     /// the token's own header and payload JSON (already checked strictly:
-    /// UTF-8, no duplicate members), for `JSON.parse`. The glue reads it in
-    /// place instead (`outputs`); this copy is for tests and tools.
+    /// UTF-8, no duplicate members). The glue reads the three parts in place
+    /// instead (`outputs`); this is for tests and tools.
     #[wasm_bindgen(js_name = resultText)]
     pub fn result_text(&self) -> String {
-        if self.last.is_some() {
-            self.result.clone()
-        } else {
-            String::from("null")
+        if self.last.is_none() {
+            return String::from("null");
         }
+        let part = |index: usize| self.outputs[index] as usize;
+        let header = part(OUT_HEADER_LEN);
+        let payload = part(OUT_PAYLOAD_LEN);
+        let (Some(h), Some(p), Some(s)) = (
+            self.result.get(..header),
+            self.result.get(header..header + payload),
+            self.result.get(header + payload..),
+        ) else {
+            return String::from("null");
+        };
+        format!("{{\"header\":{h},\"payload\":{p},\"scopes\":{s}}}")
     }
 
     /// `{ code, status, description, wwwAuthenticate, body }` of the last
@@ -656,9 +668,12 @@ impl Core {
     /// Keeps `verified` (whose decoded header JSON is `header`) as the last
     /// result and points `outputs` at its result JSON.
     fn succeed(&mut self, header: &[u8], verified: Arc<Verified>) -> i32 {
-        write_result(&mut self.result, header, &verified);
-        self.outputs[OUT_RESULT_PTR] = wasm_address(self.result.as_ptr());
-        self.outputs[OUT_RESULT_LEN] = u32::try_from(self.result.len()).unwrap_or(0);
+        let [header, payload, scopes] = write_result(&mut self.result, header, &verified);
+        let out = &mut self.outputs;
+        out[OUT_RESULT_PTR] = wasm_address(self.result.as_ptr());
+        out[OUT_HEADER_LEN] = u32::try_from(header).unwrap_or(0);
+        out[OUT_PAYLOAD_LEN] = u32::try_from(payload).unwrap_or(0);
+        out[OUT_SCOPES_LEN] = u32::try_from(scopes).unwrap_or(0);
         self.last = Some(verified);
         OK
     }
@@ -696,25 +711,25 @@ fn wasm_address<T>(ptr: *const T) -> u32 {
     u32::try_from(ptr as usize).unwrap_or(0)
 }
 
-/// Writes `{"header":HEADER,"payload":PAYLOAD,"scopes":[...]}` into `out`
-/// from the decoded header JSON and the verified token. Both texts passed the
-/// core's strict parse (valid UTF-8, one JSON object each), so splicing them
-/// in keeps the document valid JSON; should either be unusable, the members
-/// the core parsed are written out instead.
-fn write_result(out: &mut String, header: &[u8], verified: &Verified) {
+/// Writes the header JSON, the payload JSON and the scopes (a JSON array)
+/// one after the other into `out`, and returns their lengths. The header and
+/// payload are the token's own texts: both passed the core's strict parse
+/// (valid UTF-8, one JSON object each, no duplicate members). Should either
+/// be unusable, the members the core parsed are written out instead.
+fn write_result(out: &mut String, header: &[u8], verified: &Verified) -> [usize; 3] {
     out.clear();
-    out.push_str("{\"header\":");
     match core::str::from_utf8(header) {
         Ok(text) if !text.is_empty() => out.push_str(text),
         _ => out.push_str(&Value::Object(verified.header().members().clone()).to_string()),
     }
-    out.push_str(",\"payload\":");
+    let header_len = out.len();
     let payload = base64url::decode(verified.payload_b64().as_bytes()).unwrap_or_default();
     match core::str::from_utf8(&payload) {
         Ok(text) if !text.is_empty() => out.push_str(text),
         _ => out.push_str(&Value::Object(verified.payload().clone()).to_string()),
     }
-    out.push_str(",\"scopes\":[");
+    let payload_len = out.len() - header_len;
+    out.push('[');
     for (i, scope) in verified.scopes().iter().enumerate() {
         if i > 0 {
             out.push(',');
@@ -728,7 +743,12 @@ fn write_result(out: &mut String, header: &[u8], verified: &Verified) {
             out.push_str(&Value::from(scope.as_str()).to_string());
         }
     }
-    out.push_str("]}");
+    out.push(']');
+    [
+        header_len,
+        payload_len,
+        out.len() - header_len - payload_len,
+    ]
 }
 
 /// The names of the algorithms by the numbers `begin` reports,

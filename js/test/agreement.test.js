@@ -30,7 +30,8 @@ test('Wycheproof: WebCrypto and wasm crypto agree, and both match the expected r
       const msg = hex(t.msg);
       const sig = hex(t.sig);
       const rust = core.verifyWithRust(group.alg, 0, core.generation, msg, sig);
-      const viaWeb = await web.verify(core, group.alg, 0, core.generation, msg, sig);
+      // A rejection counts as a no, as in the verifier.
+      const viaWeb = await Promise.resolve(web.verify(core, group.alg, 0, core.generation, msg, sig)).catch(() => false);
       checked += 1;
       byAlg.set(group.alg, (byAlg.get(group.alg) ?? 0) + 1);
       const where = `${group.source} #${t.id} (${t.comment}, ${t.result})`;
