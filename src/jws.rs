@@ -2,6 +2,7 @@
 //! anything in the token is trusted.
 
 use alloc::{borrow::Cow, format, string::String, vec::Vec};
+use core::cell::OnceCell;
 use serde_json::{Map, Value};
 
 use crate::algorithm::Algorithm;
@@ -20,6 +21,10 @@ pub const DEFAULT_MAX_TOKEN_BYTES: usize = 16 * 1024;
 #[derive(Debug, Clone)]
 pub struct UntrustedToken<'a> {
     header: Header,
+    /// The header JSON as sent (decoded, checked).
+    header_json: Vec<u8>,
+    /// The payload JSON as sent, once decoded.
+    payload_json: OnceCell<Vec<u8>>,
     /// `BASE64URL(header) '.' BASE64URL(payload)`.
     signing_input: Cow<'a, str>,
     /// Length of `BASE64URL(header)` within `signing_input`.
@@ -32,7 +37,8 @@ impl<'a> UntrustedToken<'a> {
     /// canonical base64url, a strict header object, `alg` in `allowed`.
     pub fn parse(token: &'a str, max_bytes: usize, allowed: &[Algorithm]) -> Result<Self, Error> {
         let (header_b64, payload_b64, signature_b64) = split(token, max_bytes)?;
-        let header = Header::from_object(decode_object(header_b64, "header")?, allowed)?;
+        let header_json = decode_part(header_b64, "header")?;
+        let header = Header::from_object(parse_part(&header_json, "header")?, allowed)?;
         // An empty signature is judged after the header, so that `alg: none`
         // tokens are reported as `algorithm_not_allowed`.
         let signature = base64url::decode(signature_b64.as_bytes())
@@ -43,6 +49,8 @@ impl<'a> UntrustedToken<'a> {
             .ok_or_else(|| malformed("token is not splittable"))?;
         Ok(UntrustedToken {
             header,
+            header_json,
+            payload_json: OnceCell::new(),
             signing_input: Cow::Borrowed(signing_input),
             header_len: header_b64.len(),
             signature,
@@ -53,6 +61,8 @@ impl<'a> UntrustedToken<'a> {
     pub fn into_owned(self) -> UntrustedToken<'static> {
         UntrustedToken {
             header: self.header,
+            header_json: self.header_json,
+            payload_json: self.payload_json,
             signing_input: Cow::Owned(self.signing_input.into_owned()),
             header_len: self.header_len,
             signature: self.signature,
@@ -67,6 +77,11 @@ impl<'a> UntrustedToken<'a> {
     /// `BASE64URL(header) || '.' || BASE64URL(payload)`: what the signature covers.
     pub fn signing_input(&self) -> &str {
         &self.signing_input
+    }
+
+    /// The header JSON exactly as sent (it passed the strict parse).
+    pub fn header_json(&self) -> &[u8] {
+        &self.header_json
     }
 
     /// The header, still base64url-encoded.
@@ -88,10 +103,20 @@ impl<'a> UntrustedToken<'a> {
         &self.signature
     }
 
+    /// The payload JSON as sent: base64url-decoded (once; later calls and
+    /// [`UntrustedToken::payload`] reuse it) but not parsed or checked.
+    pub fn payload_json(&self) -> Result<&[u8], Error> {
+        if let Some(json) = self.payload_json.get() {
+            return Ok(json);
+        }
+        let json = decode_part(self.payload_b64(), "payload")?;
+        Ok(self.payload_json.get_or_init(|| json))
+    }
+
     /// Decodes the payload as a strict JSON object. Call only after the
     /// signature verified: claims are not parsed before that.
     pub fn payload(&self) -> Result<Map<String, Value>, Error> {
-        decode_object(self.payload_b64(), "payload")
+        parse_part(self.payload_json()?, "payload")
     }
 
     /// Consumes the token, keeping the header.
@@ -143,9 +168,16 @@ fn split(token: &str, max_bytes: usize) -> Result<(&str, &str, &str), Error> {
 }
 
 fn decode_object(part: &str, what: &str) -> Result<Map<String, Value>, Error> {
-    let bytes = base64url::decode(part.as_bytes())
-        .ok_or_else(|| malformed(&format!("{what} is not canonical base64url")))?;
-    json::parse_object(&bytes)
+    parse_part(&decode_part(part, what)?, what)
+}
+
+fn decode_part(part: &str, what: &str) -> Result<Vec<u8>, Error> {
+    base64url::decode(part.as_bytes())
+        .ok_or_else(|| malformed(&format!("{what} is not canonical base64url")))
+}
+
+fn parse_part(json: &[u8], what: &str) -> Result<Map<String, Value>, Error> {
+    json::parse_object(json)
         .map_err(|err| malformed(&format!("{what} is not a valid JSON object: {err}")))
 }
 

@@ -256,7 +256,7 @@ pub struct Core {
     requirements: Vec<Requirements>,
     generation: u32,
     last: Option<Arc<Verified>>,
-    result: String,
+    result: Vec<u8>,
     error: Option<Error>,
     skipped: Vec<SkippedKey>,
     remembered: Vec<Option<(Arc<Verified>, u32)>>,
@@ -289,7 +289,7 @@ impl Core {
             requirements: vec![Requirements::default()],
             generation: 0,
             last: None,
-            result: String::new(),
+            result: Vec::new(),
             error: None,
             skipped: Vec::new(),
             remembered: Vec::new(),
@@ -436,9 +436,8 @@ impl Core {
         };
         let pending = match self.verifier.prepare(token, now, required) {
             Ok(Prepared::Cached(verified)) => {
-                let header_b64 = token.split('.').next().unwrap_or_default();
-                let header = base64url::decode(header_b64.as_bytes()).unwrap_or_default();
-                return self.succeed(&header, verified);
+                let parts = start_result(&mut self.result, token);
+                return self.succeed(parts, verified);
             }
             Ok(Prepared::Pending(pending)) => pending.into_owned(),
             Err(error) => return self.fail(error),
@@ -499,14 +498,22 @@ impl Core {
         let Some(required) = self.requirements.get(flight.requirements as usize) else {
             return self.fail(unknown_requirements());
         };
-        let header =
-            base64url::decode(flight.pending.token().header_b64().as_bytes()).unwrap_or_default();
+        // The result starts with the token's header and payload JSON, taken
+        // before `finish` consumes the token (which decodes the payload once
+        // for both); it counts only if `finish` succeeds.
+        let token = flight.pending.token();
+        let header = token.header_json();
+        let payload = token.payload_json().unwrap_or_default();
+        let parts = [header.len(), payload.len()];
+        self.result.clear();
+        self.result.extend_from_slice(header);
+        self.result.extend_from_slice(payload);
         let verified_by = usize::try_from(verified_by).ok();
         match self
             .verifier
             .finish(flight.pending, verified_by, flight.now, required)
         {
-            Ok(verified) => self.succeed(&header, verified),
+            Ok(verified) => self.succeed(parts, verified),
             Err(error) => self.fail(error),
         }
     }
@@ -538,9 +545,8 @@ impl Core {
             .verify(token, seconds(now), &RustCrypto, required)
         {
             Ok(verified) => {
-                let header_b64 = token.split('.').next().unwrap_or_default();
-                let header = base64url::decode(header_b64.as_bytes()).unwrap_or_default();
-                self.succeed(&header, verified)
+                let parts = start_result(&mut self.result, token);
+                self.succeed(parts, verified)
             }
             Err(error) => self.fail(error),
         }
@@ -626,14 +632,14 @@ impl Core {
         let part = |index: usize| self.outputs[index] as usize;
         let header = part(OUT_HEADER_LEN);
         let payload = part(OUT_PAYLOAD_LEN);
-        let (Some(h), Some(p), Some(s)) = (
-            self.result.get(..header),
-            self.result.get(header..header + payload),
-            self.result.get(header + payload..),
-        ) else {
-            return String::from("null");
-        };
-        format!("{{\"header\":{h},\"payload\":{p},\"scopes\":{s}}}")
+        let text =
+            |range: Option<&[u8]>| String::from(String::from_utf8_lossy(range.unwrap_or_default()));
+        format!(
+            "{{\"header\":{},\"payload\":{},\"scopes\":{}}}",
+            text(self.result.get(..header)),
+            text(self.result.get(header..header + payload)),
+            text(self.result.get(header + payload..)),
+        )
     }
 
     /// `{ code, status, description, wwwAuthenticate, body }` of the last
@@ -665,10 +671,12 @@ impl Core {
         self.verifier.keys().key(index as usize)
     }
 
-    /// Keeps `verified` (whose decoded header JSON is `header`) as the last
-    /// result and points `outputs` at its result JSON.
-    fn succeed(&mut self, header: &[u8], verified: Arc<Verified>) -> i32 {
-        let [header, payload, scopes] = write_result(&mut self.result, header, &verified);
+    /// Keeps `verified` as the last result: the result buffer holds its
+    /// header and payload JSON (`parts`: their lengths); the scopes are
+    /// added and `outputs` points at the three.
+    fn succeed(&mut self, parts: [usize; 2], verified: Arc<Verified>) -> i32 {
+        let [header, payload] = parts;
+        let scopes = write_scopes(&mut self.result, verified.scopes());
         let out = &mut self.outputs;
         out[OUT_RESULT_PTR] = wasm_address(self.result.as_ptr());
         out[OUT_HEADER_LEN] = u32::try_from(header).unwrap_or(0);
@@ -711,44 +719,42 @@ fn wasm_address<T>(ptr: *const T) -> u32 {
     u32::try_from(ptr as usize).unwrap_or(0)
 }
 
-/// Writes the header JSON, the payload JSON and the scopes (a JSON array)
-/// one after the other into `out`, and returns their lengths. The header and
-/// payload are the token's own texts: both passed the core's strict parse
-/// (valid UTF-8, one JSON object each, no duplicate members). Should either
-/// be unusable, the members the core parsed are written out instead.
-fn write_result(out: &mut String, header: &[u8], verified: &Verified) -> [usize; 3] {
+/// Starts a result with the header and payload JSON of `token` (a token
+/// the core accepted, so both decode) and returns their lengths.
+fn start_result(out: &mut Vec<u8>, token: &str) -> [usize; 2] {
     out.clear();
-    match core::str::from_utf8(header) {
-        Ok(text) if !text.is_empty() => out.push_str(text),
-        _ => out.push_str(&Value::Object(verified.header().members().clone()).to_string()),
+    let mut parts = token.split('.');
+    let mut lengths = [0; 2];
+    for length in &mut lengths {
+        let json = parts
+            .next()
+            .and_then(|part| base64url::decode(part.as_bytes()))
+            .unwrap_or_default();
+        out.extend_from_slice(&json);
+        *length = json.len();
     }
-    let header_len = out.len();
-    let payload = base64url::decode(verified.payload_b64().as_bytes()).unwrap_or_default();
-    match core::str::from_utf8(&payload) {
-        Ok(text) if !text.is_empty() => out.push_str(text),
-        _ => out.push_str(&Value::Object(verified.payload().clone()).to_string()),
-    }
-    let payload_len = out.len() - header_len;
-    out.push('[');
-    for (i, scope) in verified.scopes().iter().enumerate() {
+    lengths
+}
+
+/// Appends `scopes` as a JSON array to `out`; returns its length.
+fn write_scopes(out: &mut Vec<u8>, scopes: &[String]) -> usize {
+    let start = out.len();
+    out.push(b'[');
+    for (i, scope) in scopes.iter().enumerate() {
         if i > 0 {
-            out.push(',');
+            out.push(b',');
         }
         // Most scopes need no escaping; the rest go through serde_json.
         if scope.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
-            out.push('"');
-            out.push_str(scope);
-            out.push('"');
+            out.push(b'"');
+            out.extend_from_slice(scope.as_bytes());
+            out.push(b'"');
         } else {
-            out.push_str(&Value::from(scope.as_str()).to_string());
+            out.extend_from_slice(Value::from(scope.as_str()).to_string().as_bytes());
         }
     }
-    out.push(']');
-    [
-        header_len,
-        payload_len,
-        out.len() - header_len - payload_len,
-    ]
+    out.push(b']');
+    out.len() - start
 }
 
 /// The names of the algorithms by the numbers `begin` reports,
