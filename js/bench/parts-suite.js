@@ -64,7 +64,36 @@ export async function partsSuite({ jwtgate, jose, wasm }, fx) {
     out.set(`write+begin+end/${alg}`, async () => must(core.end(begin(), i) === 0));
     out.set(`core.verifySync/${alg}`, async () => must(core.verifySync(write(token), now, 0) === 0));
     out.set(`resultText/${alg}`, async () => must(core.resultText()));
-    out.set(`result/${alg}`, async () => must(deepFreeze(JSON.parse(core.resultText()))));
+    // The glue's verify, step by step (each line adds one step).
+    const textDecoder = new TextDecoder();
+    const steps = async (upTo) => {
+      const len = write(token);
+      must(core.begin(len, now, 0) === 1);
+      const w = new Uint32Array(memory.buffer);
+      const heap = new Uint8Array(memory.buffer);
+      const slot = w[outputs];
+      const data = heap.slice(w[outputs + 3], w[outputs + 3] + w[outputs + 4]);
+      const sig = heap.slice(w[outputs + 5], w[outputs + 5] + w[outputs + 6]);
+      if (upTo === 1) return core.abandon(slot);
+      must(await crypto.subtle.verify(PARAMS[alg][1], key, sig, data));
+      if (upTo === 2) return core.abandon(slot);
+      must(core.end(slot, i) === 0);
+      if (upTo === 3) return;
+      const o = new Uint32Array(memory.buffer);
+      const h = new Uint8Array(memory.buffer);
+      const at = o[outputs + 9];
+      const he = at + o[outputs + 10];
+      const pe = he + o[outputs + 11];
+      const se = pe + o[outputs + 12];
+      const header = textDecoder.decode(h.subarray(at, he));
+      const payload = deepFreeze(JSON.parse(textDecoder.decode(h.subarray(he, pe))));
+      const scopes = textDecoder.decode(h.subarray(pe, se));
+      must(header && payload && scopes);
+    };
+    out.set(`glue1 write+begin+slices/${alg}`, async () => steps(1));
+    out.set(`glue2 +subtle.verify/${alg}`, async () => steps(2));
+    out.set(`glue3 +end/${alg}`, async () => steps(3));
+    out.set(`glue4 +result/${alg}`, async () => steps(4));
     must(core.end(begin(), i) === 0);
     const resultText = core.resultText();
     // Primitives the glue could use, on this token's own sizes.

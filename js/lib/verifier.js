@@ -137,6 +137,7 @@ export class Verifier {
   #crypto = new WebCryptoKeys();
   #inputPtr = 0;
   #inputRoom = 0;
+  #inputView;
   #outputs = 0;
   // The verified-token cache: token string -> { slot, result }, at most
   // `cacheEntries`, oldest out first. A hit is found by the exact string and
@@ -268,8 +269,12 @@ export class Verifier {
       this.#inputPtr = this.#core.inputBuffer(room) >>> 0;
       this.#inputRoom = room;
     }
-    const at = this.#inputPtr;
-    return encoder.encodeInto(token, bytes().subarray(at, at + room)).written;
+    let view = this.#inputView;
+    if (view === undefined || view.byteLength === 0 || view.byteOffset !== this.#inputPtr || view.length < room) {
+      view = bytes().subarray(this.#inputPtr, this.#inputPtr + this.#inputRoom);
+      this.#inputView = view;
+    }
+    return encoder.encodeInto(token, view).written;
   }
 
   /** After a long token: give its buffer back. */
@@ -291,9 +296,24 @@ export class Verifier {
     const headerEnd = at + out[o + OUT_HEADER_LEN];
     const payloadEnd = headerEnd + out[o + OUT_PAYLOAD_LEN];
     const scopesEnd = payloadEnd + out[o + OUT_SCOPES_LEN];
-    const header = shared(this.#headers, decoder.decode(heap.subarray(at, headerEnd)));
-    const payload = deepFreeze(JSON.parse(decoder.decode(heap.subarray(headerEnd, payloadEnd))));
-    const scopes = shared(this.#scopeLists, decoder.decode(heap.subarray(payloadEnd, scopesEnd)));
+    // One decode for the three parts when they are ASCII (then byte and
+    // UTF-16 offsets agree), else one each.
+    let headerText;
+    let payloadText;
+    let scopesText;
+    const text = decoder.decode(heap.subarray(at, scopesEnd));
+    if (text.length === scopesEnd - at) {
+      headerText = text.slice(0, headerEnd - at);
+      payloadText = text.slice(headerEnd - at, payloadEnd - at);
+      scopesText = text.slice(payloadEnd - at);
+    } else {
+      headerText = decoder.decode(heap.subarray(at, headerEnd));
+      payloadText = decoder.decode(heap.subarray(headerEnd, payloadEnd));
+      scopesText = decoder.decode(heap.subarray(payloadEnd, scopesEnd));
+    }
+    const header = shared(this.#headers, headerText);
+    const payload = deepFreeze(JSON.parse(payloadText));
+    const scopes = shared(this.#scopeLists, scopesText);
     const result = Object.freeze({ header, payload, scopes });
     if (this.#resultLimit > 0) {
       const slot = this.#nextSlot;
@@ -380,15 +400,17 @@ export class Verifier {
         out[o + OUT_SIGNATURE_PTR],
         out[o + OUT_SIGNATURE_PTR] + out[o + OUT_SIGNATURE_LEN],
       );
-      let candidates;
-      if (count === 1) {
-        candidates = [out[o + OUT_FIRST_CANDIDATE]];
-      } else {
+      // Usually one candidate key: it is in `outputs`; more are read out of
+      // wasm memory now, before the first await.
+      const first = out[o + OUT_FIRST_CANDIDATE];
+      let more;
+      if (count > 1) {
         const at = core.candidates(slot) >>> 2;
-        candidates = Array.from(words().subarray(at, at + count));
+        more = Array.from(words().subarray(at + 1, at + count));
       }
       let verifiedBy = -1;
-      for (const index of candidates) {
+      for (let i = 0; i < count; i += 1) {
+        const index = i === 0 ? first : more[i - 1];
         let verified = false;
         try {
           verified = await webCrypto.verify(core, alg, index, generation, data, signature);

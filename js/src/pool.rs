@@ -4,9 +4,10 @@
 //! strings, map nodes, vectors) and frees them all again soon after; in
 //! dlmalloc each `malloc`/`free` pair costs a search and a coalescing step,
 //! which profiling put at about a fifth of the wasm time of a cold verify.
-//! Here blocks of up to `MAX_SMALL` bytes are rounded up to a multiple of
-//! `GRANULE` and, once freed, kept on a per-size free list (LIFO) and handed
-//! out again without calling dlmalloc. Larger blocks go to dlmalloc as before.
+//! Here blocks of up to `MAX_SMALL` bytes (1 KiB: map nodes and token copies
+//! included) are rounded up to a multiple of `GRANULE` and, once freed, kept
+//! on a per-size free list (LIFO) and handed out again without calling
+//! dlmalloc. Larger blocks go to dlmalloc as before.
 //!
 //! Single-threaded by construction: wasm32-unknown-unknown without the
 //! `atomics` feature has one thread, so the free lists need no locking. The
@@ -20,7 +21,7 @@ use std::alloc::System;
 /// Block sizes are multiples of this, which is also the guaranteed alignment.
 const GRANULE: usize = 8;
 /// Largest block served from the free lists.
-const MAX_SMALL: usize = 256;
+const MAX_SMALL: usize = 1024;
 const CLASSES: usize = MAX_SMALL / GRANULE;
 
 pub struct Pool {
