@@ -57,11 +57,12 @@ export async function partsSuite({ jwtgate, jose, wasm }, fx) {
     out.set(`await/${alg}`, async () => must(await Promise.resolve(true)));
     const begin = () => {
       must(core.begin(write(token), now, 0) === 1);
-      return new Uint32Array(memory.buffer)[outputs];
+      const w = new Uint32Array(memory.buffer);
+      return [w[outputs], w[outputs + 13]];
     };
     out.set(`write/${alg}`, async () => must(write(token)));
-    out.set(`write+begin+abandon/${alg}`, async () => core.abandon(begin()));
-    out.set(`write+begin+end/${alg}`, async () => must(core.end(begin(), i) === 0));
+    out.set(`write+begin+abandon/${alg}`, async () => core.abandon(...begin()));
+    out.set(`write+begin+end/${alg}`, async () => must(core.end(...begin(), i) === 0));
     out.set(`core.verifySync/${alg}`, async () => must(core.verifySync(write(token), now, 0) === 0));
     out.set(`resultText/${alg}`, async () => must(core.resultText()));
     // The glue's verify, step by step (each line adds one step).
@@ -72,12 +73,13 @@ export async function partsSuite({ jwtgate, jose, wasm }, fx) {
       const w = new Uint32Array(memory.buffer);
       const heap = new Uint8Array(memory.buffer);
       const slot = w[outputs];
+      const ticket = w[outputs + 13];
       const data = heap.slice(w[outputs + 3], w[outputs + 3] + w[outputs + 4]);
       const sig = heap.slice(w[outputs + 5], w[outputs + 5] + w[outputs + 6]);
-      if (upTo === 1) return core.abandon(slot);
+      if (upTo === 1) return core.abandon(slot, ticket);
       must(await crypto.subtle.verify(PARAMS[alg][1], key, sig, data));
-      if (upTo === 2) return core.abandon(slot);
-      must(core.end(slot, i) === 0);
+      if (upTo === 2) return core.abandon(slot, ticket);
+      must(core.end(slot, ticket, i) === 0);
       if (upTo === 3) return;
       const o = new Uint32Array(memory.buffer);
       const h = new Uint8Array(memory.buffer);
@@ -94,7 +96,7 @@ export async function partsSuite({ jwtgate, jose, wasm }, fx) {
     out.set(`glue2 +subtle.verify/${alg}`, async () => steps(2));
     out.set(`glue3 +end/${alg}`, async () => steps(3));
     out.set(`glue4 +result/${alg}`, async () => steps(4));
-    must(core.end(begin(), i) === 0);
+    must(core.end(...begin(), i) === 0);
     const resultText = core.resultText();
     // Primitives the glue could use, on this token's own sizes.
     const resultBytes = encoder.encode(resultText);

@@ -37,6 +37,7 @@ const OUT_RESULT_PTR = 9;
 const OUT_HEADER_LEN = 10;
 const OUT_PAYLOAD_LEN = 11;
 const OUT_SCOPES_LEN = 12;
+const OUT_TICKET = 13;
 
 /** Distinct headers and scope lists kept parsed (per verifier). */
 const SHARED_PARTS = 64;
@@ -391,6 +392,7 @@ export class Verifier {
       const out = words();
       const o = this.#outputs;
       const slot = out[o + OUT_SLOT];
+      const ticket = out[o + OUT_TICKET];
       const alg = algNames[out[o + OUT_ALG]];
       const generation = out[o + OUT_GENERATION];
       const count = out[o + OUT_CANDIDATES];
@@ -422,12 +424,15 @@ export class Verifier {
           break;
         }
       }
-      const finished = core.end(slot, verifiedBy);
+      const finished = core.end(slot, ticket, verifiedBy);
       if (finished === OK) return this.#result(token);
       if (finished === RETRY) continue;
       throw this.#error();
     }
-    throw this.#error();
+    // The key set changed under every attempt.
+    throw new JwtGateError('jwks_unavailable', 'the key set kept changing during verification', {
+      realm: this.#core.realm,
+    });
   }
 
   /**

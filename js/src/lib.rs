@@ -60,11 +60,13 @@ pub const FAILED: i32 = -1;
 const MAX_REMEMBERED: usize = 100_000;
 
 /// Most verifications awaiting their signature check at once; beyond it the
-/// oldest slots are dropped (their `end` answers `RETRY`).
-const MAX_IN_FLIGHT: usize = 4096;
+/// oldest slots are dropped (their `end` answers `RETRY`). The glue ends
+/// every slot it begins, so only that many concurrent verifications on one
+/// verifier reach it.
+const MAX_IN_FLIGHT: usize = 65_536;
 
 /// Length of the `outputs` array.
-const OUTPUTS: usize = 13;
+const OUTPUTS: usize = 14;
 /// `outputs` after `begin` answered `PENDING`: indices of each field.
 const OUT_SLOT: usize = 0;
 const OUT_ALG: usize = 1;
@@ -81,6 +83,10 @@ const OUT_RESULT_PTR: usize = 9;
 const OUT_HEADER_LEN: usize = 10;
 const OUT_PAYLOAD_LEN: usize = 11;
 const OUT_SCOPES_LEN: usize = 12;
+/// `outputs` after `PENDING`: the ticket of the slot (`end` and `abandon`
+/// need both, so a slot dropped and reused meanwhile is never mistaken for
+/// the caller's).
+const OUT_TICKET: usize = 13;
 
 /// The algorithms by the number `begin` reports in `outputs` (`algorithmNames`).
 const ALGORITHMS: [Algorithm; 13] = [
@@ -264,11 +270,14 @@ pub struct Core {
     input: Vec<u8>,
     outputs: Box<[u32; OUTPUTS]>,
     in_flight: Vec<Option<InFlight>>,
+    free_slots: Vec<usize>,
     next_slot: usize,
+    tickets: u32,
 }
 
 /// A token waiting for its signature check in JS.
 struct InFlight {
+    ticket: u32,
     pending: Pending<'static>,
     candidates: Vec<u32>,
     generation: u32,
@@ -297,7 +306,9 @@ impl Core {
             input: Vec::new(),
             outputs: Box::new([0; OUTPUTS]),
             in_flight: Vec::new(),
+            free_slots: Vec::new(),
             next_slot: 0,
+            tickets: 0,
         })
     }
 
@@ -448,7 +459,9 @@ impl Core {
             .map(|index| u32::try_from(*index).unwrap_or(u32::MAX))
             .collect();
         let alg = pending.token().header().alg();
+        self.tickets = self.tickets.wrapping_add(1);
         let flight = InFlight {
+            ticket: self.tickets,
             pending,
             candidates,
             generation: self.generation,
@@ -462,6 +475,7 @@ impl Core {
         let token = flight.pending.token();
         let out = &mut self.outputs;
         out[OUT_SLOT] = u32::try_from(slot).unwrap_or(u32::MAX);
+        out[OUT_TICKET] = flight.ticket;
         out[OUT_ALG] = ALGORITHMS
             .iter()
             .position(|known| *known == alg)
@@ -488,8 +502,8 @@ impl Core {
     /// Second half: `verified_by` is the candidate index whose key verified
     /// the signature of in-flight `slot` (or -1). Returns `OK`, `FAILED` or
     /// `RETRY` (the key set changed meanwhile, or the slot is gone).
-    pub fn end(&mut self, slot: u32, verified_by: i32) -> i32 {
-        let Some(flight) = self.in_flight.get_mut(slot as usize).and_then(Option::take) else {
+    pub fn end(&mut self, slot: u32, ticket: u32, verified_by: i32) -> i32 {
+        let Some(flight) = self.take_flight(slot, ticket) else {
             return RETRY;
         };
         if flight.generation != self.generation {
@@ -520,10 +534,8 @@ impl Core {
 
     /// Gives up in-flight `slot` (JS calls it when a verification is
     /// abandoned between `begin` and `end`).
-    pub fn abandon(&mut self, slot: u32) {
-        if let Some(entry) = self.in_flight.get_mut(slot as usize) {
-            *entry = None;
-        }
+    pub fn abandon(&mut self, slot: u32, ticket: u32) {
+        self.take_flight(slot, ticket);
     }
 
     /// Verifies the `len`-byte token in the input buffer fully in wasm
@@ -691,10 +703,21 @@ impl Core {
         FAILED
     }
 
-    /// Puts `flight` in a free slot, or in the oldest when all are taken.
+    /// Takes the in-flight verification of `slot` if it is still `ticket`'s.
+    fn take_flight(&mut self, slot: u32, ticket: u32) -> Option<InFlight> {
+        let entry = self.in_flight.get_mut(slot as usize)?;
+        if entry.as_ref().is_some_and(|flight| flight.ticket == ticket) {
+            self.free_slots.push(slot as usize);
+            entry.take()
+        } else {
+            None
+        }
+    }
+
+    /// Puts `flight` in a free slot, or, when all `MAX_IN_FLIGHT` are
+    /// taken, in the one after the slot taken over last (round robin).
     fn park(&mut self, flight: InFlight) -> usize {
-        let free = self.in_flight.iter().position(Option::is_none);
-        let slot = match free {
+        let slot = match self.free_slots.pop() {
             Some(slot) => slot,
             None if self.in_flight.len() < MAX_IN_FLIGHT => {
                 self.in_flight.push(None);
