@@ -1,6 +1,7 @@
 // Benchmarks jwtgate against jose, fast-jwt and @tsndr/cloudflare-worker-jwt
 // in Node and in workerd: RS256, ES256, EdDSA, HS256; µs per verify
-// (median of rounds) and ratios. Usage: node bench/run.js [--quick] [--json out.json]
+// (median of rounds) and ratios.
+// Usage: node bench/run.js [--quick] [--only node|workerd] [--json out.json]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { cpus } from 'node:os';
@@ -12,6 +13,8 @@ import { suite, ALGS } from './suite.js';
 import { fixture, benchNode, benchWorkerd, pkg, ROUNDS } from './common.js';
 
 const jsonAt = process.argv.indexOf('--json');
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt > 0 ? process.argv[onlyAt + 1] : undefined;
 
 const fmt = (us) => (us === undefined ? 'n/a' : us.toFixed(us < 10 ? 2 : 1));
 
@@ -28,8 +31,8 @@ function table(runtime, results) {
 }
 
 const fx = fixture();
-const node = await benchNode(await suite({ jwtgate, jose, tsndr, fastJwt }, fx));
-const workerd = await benchWorkerd(fx);
+const node = only === 'workerd' ? undefined : await benchNode(await suite({ jwtgate, jose, tsndr, fastJwt }, fx));
+const workerd = only === 'node' ? undefined : await benchWorkerd(fx);
 const wasm = readFileSync(`${pkg}pkg/jwtgate_js_bg.wasm`);
 const summary = {
   date: new Date().toISOString(),
@@ -42,7 +45,6 @@ const summary = {
 };
 console.log(`${summary.date} · ${summary.machine} · Node ${summary.node} · workerd ${JSON.parse(readFileSync(`${pkg}node_modules/workerd/package.json`, 'utf8')).version}`);
 console.log(`.wasm: ${summary.wasmBytes} bytes, ${summary.wasmGzipBytes} gzipped\n`);
-console.log(table('Node', node));
-console.log();
-console.log(table('workerd', workerd));
+if (node) console.log(`${table('Node', node)}\n`);
+if (workerd) console.log(table('workerd', workerd));
 if (jsonAt > 0) writeFileSync(process.argv[jsonAt + 1], JSON.stringify(summary, null, 2));
