@@ -184,3 +184,61 @@ fn parse_part(json: &[u8], what: &str) -> Result<Map<String, Value>, Error> {
 fn malformed(what: &str) -> Error {
     Error::new(ErrorCode::TokenMalformed, String::from(what))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn b64(text: &str) -> String {
+        base64url::encode(text.as_bytes())
+    }
+
+    #[test]
+    fn owned_copy_and_raw_json_parts() {
+        let header = r#"{"alg":"HS256","typ":"JWT","kid":"k"}"#;
+        let payload = r#"{"sub":"a","iat":1}"#;
+        let (owned, expected_header, expected_input, expected_payload) = {
+            let token = format!("{}.{}.{}", b64(header), b64(payload), b64("sig"));
+            let parsed = UntrustedToken::parse(&token, 4096, &[Algorithm::HS256]).unwrap();
+            assert_eq!(parsed.header_json(), header.as_bytes());
+            assert_eq!(parsed.payload_json().unwrap(), payload.as_bytes());
+            let expected = (
+                parsed.header().clone(),
+                String::from(parsed.signing_input()),
+                parsed.payload().unwrap(),
+            );
+            (parsed.into_owned(), expected.0, expected.1, expected.2)
+        };
+        // The token text is gone; the owned copy has everything.
+        assert_eq!(owned.header(), &expected_header);
+        assert_eq!(owned.signing_input(), expected_input);
+        assert_eq!(owned.header_b64(), b64(header));
+        assert_eq!(owned.payload_b64(), b64(payload));
+        assert_eq!(owned.signature(), b"sig");
+        assert_eq!(owned.payload_json().unwrap(), payload.as_bytes());
+        assert_eq!(owned.payload().unwrap(), expected_payload);
+    }
+
+    #[test]
+    fn payload_errors_are_unchanged() {
+        let header = b64(r#"{"alg":"HS256"}"#);
+        for (payload, message) in [
+            ("e3!0", "payload is not canonical base64url"),
+            (
+                b64(r#"{"a":1,"a":2}"#).as_str(),
+                "payload is not a valid JSON object",
+            ),
+        ] {
+            let token = format!("{header}.{payload}.{}", b64("sig"));
+            let parsed = UntrustedToken::parse(&token, 4096, &[Algorithm::HS256]).unwrap();
+            let error = parsed.payload().unwrap_err();
+            assert_eq!(error.code(), ErrorCode::TokenMalformed);
+            assert!(
+                error.description().starts_with(message),
+                "{}",
+                error.description()
+            );
+            assert_eq!(parsed.payload_json().is_err(), payload.contains('!'));
+        }
+    }
+}
