@@ -141,6 +141,14 @@ impl Verifier {
                 let signature = pending.token.signature();
                 let message = pending.token.signing_input().as_bytes();
                 let alg = pending.token.header().alg();
+                if !provider.supports(alg) {
+                    return Err(Error::new(
+                        ErrorCode::AlgorithmNotAllowed,
+                        alloc::format!(
+                            "{alg} signatures cannot be checked by this crypto provider"
+                        ),
+                    ));
+                }
                 let verified_by = pending.candidates.iter().copied().find(|index| {
                     self.keys
                         .key(*index)

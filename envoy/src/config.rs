@@ -287,7 +287,8 @@ pub enum CryptoChoice {
     /// Envoy's `verify_signature` for RS*/ES* when the VM-start self-test
     /// passed, pure Rust otherwise (the default).
     Auto,
-    /// Pure Rust for every algorithm.
+    /// Pure Rust for every algorithm the filter has in Rust: all but ES*,
+    /// which are then `algorithm_not_allowed`.
     Rust,
 }
 

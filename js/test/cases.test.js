@@ -7,6 +7,12 @@ import { table, caseOptions } from './helpers.js';
 
 const t = table();
 
+// verifySync's pure-Rust crypto leaves out P-384/P-521 (the .wasm stays
+// small; verify() has them through WebCrypto): the table's `unsupported`
+// verdict applies to those cases.
+const SYNC_LACKS = new Set(['ES384', 'ES512']);
+const syncExpect = (c) => (c.unsupported && SYNC_LACKS.has(c.unsupported.alg) ? c.unsupported.expect : c.expect);
+
 test('the shared table has its cases', () => {
   assert.ok(t.cases.length >= 87, `only ${t.cases.length} cases`);
 });
@@ -46,7 +52,7 @@ for (const c of t.cases) {
     const syncVerifier = await createVerifier(options);
     for (const round of ['cold', 'cached']) {
       const outcome = await settle(() => syncVerifier.verifySync(c.token));
-      expectVerdict(c.name, `verifySync ${round}`, c.expect, outcome);
+      expectVerdict(c.name, `verifySync ${round}`, syncExpect(c), outcome);
     }
     // authorize: the same verdict as a Response.
     const authVerifier = await createVerifier({ ...options, cacheEntries: 0 });
