@@ -138,25 +138,35 @@ impl Verifier {
         match self.prepare(token, now, requirements)? {
             Prepared::Cached(verified) => Ok(verified),
             Prepared::Pending(pending) => {
-                let signature = pending.token.signature();
-                let message = pending.token.signing_input().as_bytes();
-                let alg = pending.token.header().alg();
-                if !provider.supports(alg) {
-                    return Err(Error::new(
-                        ErrorCode::AlgorithmNotAllowed,
-                        alloc::format!(
-                            "{alg} signatures cannot be checked by this crypto provider"
-                        ),
-                    ));
-                }
-                let verified_by = pending.candidates.iter().copied().find(|index| {
-                    self.keys
-                        .key(*index)
-                        .is_some_and(|key| provider.verify(alg, key, message, signature))
-                });
+                let verified_by = self.signer(&pending, provider)?;
                 self.finish(pending, verified_by, now, requirements)
             }
         }
+    }
+
+    /// The signature check between [`prepare`](Self::prepare) and
+    /// [`finish`](Self::finish) with a synchronous provider: the index of
+    /// the first candidate key whose signature verifies, if any, or
+    /// `algorithm_not_allowed` if `provider` lacks the token's algorithm.
+    pub fn signer(
+        &self,
+        pending: &Pending<'_>,
+        provider: &dyn CryptoProvider,
+    ) -> Result<Option<usize>, Error> {
+        let alg = pending.token.header().alg();
+        if !provider.supports(alg) {
+            return Err(Error::new(
+                ErrorCode::AlgorithmNotAllowed,
+                alloc::format!("{alg} signatures cannot be checked by this crypto provider"),
+            ));
+        }
+        let message = pending.token.signing_input().as_bytes();
+        let signature = pending.token.signature();
+        Ok(pending.candidates.iter().copied().find(|index| {
+            self.keys
+                .key(*index)
+                .is_some_and(|key| provider.verify(alg, key, message, signature))
+        }))
     }
 
     /// First half: parse, choose keys, or answer from the cache (time claims
