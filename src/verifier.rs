@@ -9,7 +9,7 @@
 use alloc::{string::String, sync::Arc, vec::Vec};
 use serde_json::{Map, Value};
 
-use crate::cache::{self, TokenCache};
+use crate::cache::TokenCache;
 use crate::claims::Claims;
 use crate::config::Validation;
 use crate::error::{Error, ErrorCode};
@@ -70,7 +70,8 @@ pub enum Prepared<'t> {
 #[derive(Debug)]
 pub struct Pending<'t> {
     token: UntrustedToken<'t>,
-    digest: [u8; 32],
+    /// The whole token, the cache key.
+    text: &'t str,
     candidates: Vec<usize>,
 }
 
@@ -180,22 +181,17 @@ impl Verifier {
         if token.is_empty() {
             return Err(Error::new(ErrorCode::TokenMissing, "no token"));
         }
-        // With the cache off there is nothing to look up: skip the digest.
-        let digest = if self.cache.is_enabled() {
-            cache::digest(token)
-        } else {
-            [0; 32]
-        };
-        if let Some(verified) = self.cache.get(&digest) {
+        if let Some(verified) = self.cache.get(token) {
             if let Err(error) = verified.claims.check_time(&self.validation, now) {
-                self.cache.remove(&digest);
+                self.cache.remove(token);
                 return Err(error);
             }
             requirements.check(&verified.payload, &verified.scopes)?;
             return Ok(Prepared::Cached(verified));
         }
+        let text = token;
         let token = UntrustedToken::parse(
-            token,
+            text,
             self.validation.max_token_bytes,
             &self.validation.algorithms,
         )?;
@@ -204,7 +200,7 @@ impl Verifier {
             .candidates(token.header().alg(), token.header().kid())?;
         Ok(Prepared::Pending(Pending {
             token,
-            digest,
+            text,
             candidates,
         }))
     }
@@ -253,7 +249,7 @@ impl Verifier {
         verified.claims.check_time(&self.validation, now)?;
         // The route's requirements are checked per call, cached or not; the
         // rest holds for the token's lifetime under this key set.
-        self.cache.insert(pending.digest, verified.clone());
+        self.cache.insert(pending.text, verified.clone());
         requirements.check(&verified.payload, &verified.scopes)?;
         Ok(verified)
     }
