@@ -3,14 +3,11 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { createVerifier, JwtGateError } from 'jwtgate';
-import { table, caseOptions } from './helpers.js';
+import { table, caseOptions, SYNC_LACKS } from './helpers.js';
 
 const t = table();
 
-// verifySync's pure-Rust crypto leaves out P-384/P-521 (the .wasm stays
-// small; verify() has them through WebCrypto): the table's `unsupported`
-// verdict applies to those cases.
-const SYNC_LACKS = new Set(['ES384', 'ES512']);
+// For what verifySync lacks, the table's `unsupported` verdict applies.
 const syncExpect = (c) => (c.unsupported && SYNC_LACKS.has(c.unsupported.alg) ? c.unsupported.expect : c.expect);
 
 test('the shared table has its cases', () => {
