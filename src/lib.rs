@@ -17,10 +17,18 @@
 //! | HS256/384/512 | `oct`, secret >= hash length | jwt-compact (`hmac`) | no |
 //! | RS256/384/512 | `RSA`, 2048..=4096 bits | jwtgate [`alg::Rsa`] (`crypto-bigint`) | yes |
 //! | PS256/384/512 | `RSA`, 2048..=4096 bits | jwtgate [`alg::Rsa`] (`crypto-bigint`) | yes |
-//! | ES256 | `EC` P-256 | jwt-compact (`p256`) | yes |
-//! | ES384 | `EC` P-384 | jwtgate [`alg::Es384`] (`p384`) | yes |
-//! | ES512 | `EC` P-521 | jwtgate [`alg::Es512`] (`p521`) | yes |
+//! | ES256 | `EC` P-256 | jwt-compact (`p256`, feature `p256`) | yes |
+//! | ES384 | `EC` P-384 | jwtgate `alg::Es384` (`p384`, feature `p384`) | yes |
+//! | ES512 | `EC` P-521 | jwtgate `alg::Es512` (`p521`, feature `p521`) | yes |
 //! | EdDSA | `OKP` Ed25519 | jwt-compact (`ed25519-dalek`) | yes |
+//!
+//! `none` is never accepted. Cargo features: `p256`, `p384` and `p521`
+//! (default) compile the pure-Rust ECDSA verifiers (P-384 and P-521 are
+//! about 190 KB of `.wasm`, P-256 about 25 KB); without one, keys on that
+//! curve are still parsed, validated ([`ec`]) and exported ([`der`], JWK) for
+//! host crypto, and a [`Verifier`] using [`RustCrypto`] answers
+//! `algorithm_not_allowed` for its algorithm. `std` adds
+//! `std::error::Error`.
 //!
 //! `none` is never accepted. Hosts may verify signatures with their own
 //! crypto through [`CryptoProvider`]; every provider must agree with
@@ -53,6 +61,8 @@ pub mod base64url;
 pub mod cache;
 pub mod claims;
 pub mod config;
+pub mod der;
+pub mod ec;
 pub mod error;
 pub mod header;
 mod json;

@@ -6,7 +6,7 @@ use jwt_compact::{
     AlgorithmSignature,
 };
 
-use crate::alg::{Es384, Es512, Rsa};
+use crate::alg::Rsa;
 use crate::algorithm::Algorithm;
 use crate::jwk::{Jwk, KeyMaterial};
 
@@ -18,11 +18,21 @@ pub trait CryptoProvider {
     /// Whether `signature` is a valid `alg` signature of `message` under `key`.
     /// Callers have already checked [`Jwk::can_verify`]`(alg)`.
     fn verify(&self, alg: Algorithm, key: &Jwk, message: &[u8], signature: &[u8]) -> bool;
+
+    /// Whether this provider can verify `alg` at all. The verifier answers
+    /// `algorithm_not_allowed` for one it cannot, rather than a misleading
+    /// `signature_invalid`.
+    fn supports(&self, alg: Algorithm) -> bool {
+        let _ = alg;
+        true
+    }
 }
 
 /// The pure-Rust provider: jwt-compact's algorithms on RustCrypto crates,
-/// plus jwtgate's `ES384`/`ES512` and `RS*`/`PS*` ([`Rsa`], with per-key
-/// precomputed Montgomery parameters). Always available, on every target.
+/// plus jwtgate's `RS*`/`PS*` ([`Rsa`], with per-key precomputed Montgomery
+/// parameters) and `ES256`/`ES384`/`ES512` (features `p256`, `p384`, `p521`;
+/// without one it does not support that algorithm). Available on every
+/// target.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RustCrypto;
 
@@ -38,23 +48,43 @@ impl CryptoProvider for RustCrypto {
             (Algorithm::HS512, KeyMaterial::Oct(k)) => {
                 check(Hs512, &Hs512Key::new(k), message, signature)
             }
-            (Algorithm::RS256, KeyMaterial::Rsa(k)) => check(Rsa::rs256(), k, message, signature),
-            (Algorithm::RS384, KeyMaterial::Rsa(k)) => check(Rsa::rs384(), k, message, signature),
-            (Algorithm::RS512, KeyMaterial::Rsa(k)) => check(Rsa::rs512(), k, message, signature),
-            (Algorithm::PS256, KeyMaterial::Rsa(k)) => check(Rsa::ps256(), k, message, signature),
-            (Algorithm::PS384, KeyMaterial::Rsa(k)) => check(Rsa::ps384(), k, message, signature),
-            (Algorithm::PS512, KeyMaterial::Rsa(k)) => check(Rsa::ps512(), k, message, signature),
-            (Algorithm::ES256, KeyMaterial::P256(k)) => {
-                check(jwt_compact::alg::Es256, &k.into(), message, signature)
+            (Algorithm::RS256, KeyMaterial::Rsa(k)) => Rsa::rs256().verify(k, message, signature),
+            (Algorithm::RS384, KeyMaterial::Rsa(k)) => Rsa::rs384().verify(k, message, signature),
+            (Algorithm::RS512, KeyMaterial::Rsa(k)) => Rsa::rs512().verify(k, message, signature),
+            (Algorithm::PS256, KeyMaterial::Rsa(k)) => Rsa::ps256().verify(k, message, signature),
+            (Algorithm::PS384, KeyMaterial::Rsa(k)) => Rsa::ps384().verify(k, message, signature),
+            (Algorithm::PS512, KeyMaterial::Rsa(k)) => Rsa::ps512().verify(k, message, signature),
+            #[cfg(feature = "p256")]
+            (Algorithm::ES256, KeyMaterial::Ec(point))
+                if point.curve() == crate::algorithm::Curve::P256 =>
+            {
+                p256::ecdsa::VerifyingKey::from_sec1_bytes(point.sec1())
+                    .is_ok_and(|key| check(jwt_compact::alg::Es256, &key, message, signature))
             }
-            (Algorithm::ES384, KeyMaterial::P384(k)) => check(Es384, &k.into(), message, signature),
-            (Algorithm::ES512, KeyMaterial::P521(k)) => {
-                p521::ecdsa::VerifyingKey::from_affine(*k.as_affine())
-                    .is_ok_and(|key| check(Es512, &key, message, signature))
+            #[cfg(feature = "p384")]
+            (Algorithm::ES384, KeyMaterial::Ec(point))
+                if point.curve() == crate::algorithm::Curve::P384 =>
+            {
+                p384::ecdsa::VerifyingKey::from_sec1_bytes(point.sec1())
+                    .is_ok_and(|key| check(crate::alg::Es384, &key, message, signature))
+            }
+            #[cfg(feature = "p521")]
+            (Algorithm::ES512, KeyMaterial::Ec(point))
+                if point.curve() == crate::algorithm::Curve::P521 =>
+            {
+                p521::ecdsa::VerifyingKey::from_sec1_bytes(point.sec1())
+                    .is_ok_and(|key| check(crate::alg::Es512, &key, message, signature))
             }
             (Algorithm::EdDSA, KeyMaterial::Ed25519(k)) => check(Ed25519, k, message, signature),
             _ => false,
         }
+    }
+
+    fn supports(&self, alg: Algorithm) -> bool {
+        let left_out = (alg == Algorithm::ES256 && !cfg!(feature = "p256"))
+            || (alg == Algorithm::ES384 && !cfg!(feature = "p384"))
+            || (alg == Algorithm::ES512 && !cfg!(feature = "p521"));
+        !left_out
     }
 }
 

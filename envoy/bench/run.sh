@@ -16,16 +16,8 @@ if ! command -v wrk >/dev/null 2>&1; then
   echo "== apt-get install -y wrk" >&2
   apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
 fi
-if ! "$python" -c "import cryptography" 2>/dev/null || ! command -v envoy >/dev/null 2>&1; then
-  "$python" -m pip install -q -r "$repo/envoy/tests/requirements.txt" >&2
-fi
-if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-wasip1; then
-  rustup target add wasm32-wasip1 >&2
-fi
-
-# Same build settings as envoy/test.sh, so one build serves both.
-export CARGO_PROFILE_RELEASE_STRIP="${CARGO_PROFILE_RELEASE_STRIP:-true}"
-(cd "$repo" && cargo build -j2 --release -p jwtgate-envoy --target wasm32-wasip1 >&2)
-export JWTGATE_WASM="$repo/target/wasm32-wasip1/release/jwtgate_envoy.wasm"
+# Installs the rest and builds the filter as the tests use it.
+"$repo/envoy/build.sh" >&2
+export JWTGATE_WASM="${JWTGATE_WASM:-$repo/target/envoy/jwtgate_envoy.wasm}"
 
 "$python" "$here/bench.py" "$@"

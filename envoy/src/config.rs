@@ -287,7 +287,8 @@ pub enum CryptoChoice {
     /// Envoy's `verify_signature` for RS*/ES* when the VM-start self-test
     /// passed, pure Rust otherwise (the default).
     Auto,
-    /// Pure Rust for every algorithm.
+    /// Pure Rust for every algorithm the filter has in Rust: all but ES*,
+    /// which are then `algorithm_not_allowed`.
     Rust,
 }
 
@@ -313,14 +314,10 @@ impl Settings {
 
 /// Parses and validates the plugin configuration.
 pub fn parse(bytes: &[u8]) -> Result<Settings, ConfigError> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let raw: RawConfig = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
-        let path = err.path().to_string();
-        ConfigError(format!("configuration field `{path}`: {}", err.inner()))
+    let raw: RawConfig = serde_json::from_slice(bytes).map_err(|err| {
+        let path = crate::json_path::path_at(bytes, err.line(), err.column());
+        ConfigError(format!("configuration field `{path}`: {err}"))
     })?;
-    deserializer
-        .end()
-        .map_err(|err| ConfigError(format!("configuration: {err}")))?;
     build(raw)
 }
 

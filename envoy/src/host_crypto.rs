@@ -5,8 +5,11 @@
 //! SubjectPublicKeyInfo key. JWS ECDSA signatures are raw `r || s`: they are
 //! range-checked (`0 < r, s < n`) and re-encoded as DER first. PS*, EdDSA
 //! and HS* always use [`RustCrypto`], and so does everything when the VM-start
-//! self-test shows the host function does not work.
+//! self-test shows the host function does not work; then ES256/384/512,
+//! which the filter leaves out of its pure Rust to stay small (about 215 KB
+//! of `.wasm`), are `algorithm_not_allowed`.
 
+use jwtgate::algorithm::KeyFamily;
 use jwtgate::{Algorithm, CryptoProvider, Jwk, KeySet, RustCrypto, UntrustedToken};
 
 /// The foreign function Envoy registers.
@@ -126,21 +129,28 @@ impl CryptoProvider for HostCrypto {
             None => RustCrypto.verify(alg, key, message, signature),
         }
     }
+
+    /// The host takes every RS* and ES* algorithm; the filter's pure Rust
+    /// has no ES* (built without the core's `p256`/`p384`/`p521`).
+    fn supports(&self, alg: Algorithm) -> bool {
+        let host_takes = matches!(
+            alg,
+            Algorithm::RS256
+                | Algorithm::RS384
+                | Algorithm::RS512
+                | Algorithm::ES256
+                | Algorithm::ES384
+                | Algorithm::ES512
+        );
+        (self.uses_host() && host_takes) || RustCrypto.supports(alg)
+    }
 }
 
 /// A raw JWS ECDSA signature (`r || s`) as DER, after the length and range
 /// checks; `None` if it is not a valid-looking signature for `alg`.
 pub fn ecdsa_der(alg: Algorithm, raw: &[u8]) -> Option<Vec<u8>> {
-    match alg {
-        Algorithm::ES256 => p256::ecdsa::Signature::from_slice(raw)
-            .ok()
-            .map(|sig| sig.to_der().as_bytes().to_vec()),
-        Algorithm::ES384 => p384::ecdsa::Signature::from_slice(raw)
-            .ok()
-            .map(|sig| sig.to_der().as_bytes().to_vec()),
-        Algorithm::ES512 => p521::ecdsa::Signature::from_slice(raw)
-            .ok()
-            .map(|sig| sig.to_der().as_bytes().to_vec()),
+    match alg.key_family() {
+        KeyFamily::Ec(curve) => jwtgate::der::ecdsa_signature(curve, raw),
         _ => None,
     }
 }

@@ -8,6 +8,7 @@
 //! Modules, one concern each: [`config`] (JSON configuration to settings),
 //! [`extractor`] (finding the token), [`host_crypto`] (Envoy's
 //! `verify_signature` as a crypto provider, with its self-test),
+//! [`json_path`] (naming the field of a configuration error),
 //! [`jwks_fetcher`] (remote key sets, shared data, refresh and backoff),
 //! [`authenticator`] (the per-request path), [`metrics`], [`root`].
 #![deny(unsafe_code)]
@@ -27,6 +28,7 @@ pub mod authenticator;
 pub mod config;
 pub mod extractor;
 pub mod host_crypto;
+pub mod json_path;
 pub mod jwks_fetcher;
 pub mod metrics;
 pub mod root;

@@ -114,7 +114,7 @@ impl RootContext for Root {
             if crypto.uses_host() {
                 "jwtgate: crypto: host verify_signature for RS*/ES*, Rust for the rest"
             } else {
-                "jwtgate: crypto: pure Rust for every algorithm"
+                "jwtgate: crypto: pure Rust for every algorithm but ES* (this build has no pure-Rust ECDSA)"
             },
         );
         let gate = Gate::new(settings, crypto, &scope);

@@ -22,7 +22,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 WASM = os.environ.get(
     "JWTGATE_WASM",
-    os.path.join(REPO, "target", "wasm32-wasip1", "release", "jwtgate_envoy.wasm"),
+    os.path.join(REPO, "target", "envoy", "jwtgate_envoy.wasm"),
 )
 CASES = os.path.join(REPO, "tests", "cases", "cases.json")
 REALM = "jwtgate-test"

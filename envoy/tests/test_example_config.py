@@ -25,7 +25,7 @@ def example_envoy(key):
                      ("port_value: 9901", "port_value: %d" % admin),
                      ("port_value: 8081", "port_value: %d" % upstream.port),
                      ("port_value: 9000", "port_value: %d" % jwks.port),
-                     ("target/wasm32-wasip1/release/jwtgate_envoy.wasm", harness.WASM)):
+                     ("target/envoy/jwtgate_envoy.wasm", harness.WASM)):
         assert old in text, old
         text = text.replace(old, new)
     env = harness.Envoy.__new__(harness.Envoy)

@@ -9,8 +9,19 @@ import pytest
 
 import harness
 
+# The filter's pure Rust has no ECDSA (BoringSSL does ES* through the host):
+# with crypto=rust the table's `unsupported` verdicts apply to those cases.
+RUST_LACKS = {"ES256", "ES384", "ES512"}
+
 PROVIDER_OPTIONS = ("issuer", "audience", "algorithms", "clockTolerance", "maxTokenAge",
                     "requiredClaims", "typ")
+
+
+def expected(case, crypto):
+    unsupported = case.get("unsupported")
+    if crypto == "rust" and unsupported and unsupported["alg"] in RUST_LACKS:
+        return unsupported["expect"]
+    return case["expect"]
 
 
 def _as_list(value):
@@ -67,7 +78,8 @@ def build(table):
 @pytest.fixture(scope="module", params=["auto", "rust"])
 def table_envoy(request):
     """The table through Envoy's BoringSSL (`auto`) and through the pure-Rust
-    provider alone (`rust`): both must give every verdict."""
+    provider alone (`rust`): both must give every verdict (`rust` answers
+    algorithm_not_allowed for ES*, as the table's `unsupported` says)."""
     with open(harness.CASES) as f:
         table = json.load(f)
     config, runnable, skipped = build(table)
@@ -90,7 +102,7 @@ def test_every_shared_case_over_http(table_envoy):
     failures = []
     for case in runnable:
         name = case["name"]
-        expect = case["expect"]
+        expect = expected(case, envoy.crypto)
         for round_ in ("cold", "cached"):
             status, headers, body = envoy.request("/case/" + name, token=case["token"])
             if expect.get("ok"):
@@ -126,5 +138,5 @@ def test_the_configured_crypto_provider_gave_the_verdicts(table_envoy):
         assert "crypto: host verify_signature for RS*/ES*" in logs, logs[-3000:]
         assert "crypto: pure Rust" not in logs
     else:
-        assert "crypto: pure Rust for every algorithm" in logs, logs[-3000:]
+        assert "crypto: pure Rust for every algorithm but ES*" in logs, logs[-3000:]
         assert "crypto: host" not in logs

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createVerifier, JwtGateError } from 'jwtgate';
 import { Core } from '../pkg/jwtgate_js.js';
 import { WebCryptoKeys } from '../lib/webcrypto.js';
-import { keyFor, mint, claims, b64u, json64 } from './helpers.js';
+import { keyFor, mint, claims, b64u, json64, SYNC_LACKS } from './helpers.js';
 
 const vectors = JSON.parse(readFileSync(new URL('./fixtures/wycheproof.json', import.meta.url), 'utf8'));
 const ALL = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
@@ -29,15 +29,16 @@ test('Wycheproof: WebCrypto and wasm crypto agree, and both match the expected r
     for (const t of group.tests) {
       const msg = hex(t.msg);
       const sig = hex(t.sig);
-      const rust = core.verifyWithRust(group.alg, 0, core.generation, msg, sig);
+      // Where wasm has no verifier, WebCrypto alone is held to the vectors.
+      const rust = SYNC_LACKS.has(group.alg) ? undefined : core.verifyWithRust(group.alg, 0, core.generation, msg, sig);
       // A rejection counts as a no, as in the verifier.
       const viaWeb = await Promise.resolve(web.verify(core, group.alg, 0, core.generation, msg, sig)).catch(() => false);
       checked += 1;
       byAlg.set(group.alg, (byAlg.get(group.alg) ?? 0) + 1);
       const where = `${group.source} #${t.id} (${t.comment}, ${t.result})`;
-      if (rust !== viaWeb) disagreements.push(`${where}: wasm ${rust}, WebCrypto ${viaWeb}`);
-      else if (t.result === 'valid' && !rust) disagreements.push(`${where}: both refuse a valid signature`);
-      else if (t.result === 'invalid' && rust) disagreements.push(`${where}: both accept an invalid signature`);
+      if (rust !== undefined && rust !== viaWeb) disagreements.push(`${where}: wasm ${rust}, WebCrypto ${viaWeb}`);
+      else if (t.result === 'valid' && !viaWeb) disagreements.push(`${where}: a valid signature refused`);
+      else if (t.result === 'invalid' && viaWeb) disagreements.push(`${where}: an invalid signature accepted`);
     }
     // WebCrypto really was used (no silent fallback to wasm) on Node.
     const imported = [...web.byThumbprint.values()];
@@ -118,6 +119,15 @@ function tamperings(alg, token, key) {
     .map(([name, value]) => [name, `${input}.${b64u(value)}`]);
 }
 
+/** The same verdict, except that verifySync answers algorithm_not_allowed
+ * where its crypto lacks the token's algorithm and a key was found. */
+function agree(alg, viaWebCrypto, viaWasm) {
+  if (SYNC_LACKS.has(alg) && ['ok', 'signature_invalid'].includes(viaWebCrypto)) {
+    return viaWasm === 'algorithm_not_allowed';
+  }
+  return viaWebCrypto === viaWasm;
+}
+
 test('tampered tokens: verify (WebCrypto) and verifySync (wasm) give the same verdict', async () => {
   const keys = ALL.map((alg) => keyFor(alg));
   const verifier = await createVerifier({ jwks: { keys: keys.map((k) => k.jwk) }, algorithms: ALL, cacheEntries: 0 });
@@ -131,7 +141,7 @@ test('tampered tokens: verify (WebCrypto) and verifySync (wasm) give the same ve
       const a = await verdict(() => verifier.verify(variant));
       const b = await verdict(() => verifier.verifySync(variant));
       total += 1;
-      if (a !== b) disagreements.push(`${key.alg} ${name}: verify ${a}, verifySync ${b}`);
+      if (!agree(key.alg, a, b)) disagreements.push(`${key.alg} ${name}: verify ${a}, verifySync ${b}`);
       if (a === 'ok') accepted += 1;
       if (name === 'original' && a !== 'ok') disagreements.push(`${key.alg}: the untampered token was refused (${a})`);
       if (name !== 'original' && a === 'ok' && !name.startsWith('salt') && name !== 'highS') {
@@ -145,7 +155,7 @@ test('tampered tokens: verify (WebCrypto) and verifySync (wasm) give the same ve
       const a = await verdict(() => verifier.verify(swapped));
       const b = await verdict(() => verifier.verifySync(swapped));
       total += 1;
-      if (a !== b) disagreements.push(`${key.alg} as ${alg}: verify ${a}, verifySync ${b}`);
+      if (!agree(alg, a, b)) disagreements.push(`${key.alg} as ${alg}: verify ${a}, verifySync ${b}`);
       if (a === 'ok') disagreements.push(`${key.alg} as ${alg}: accepted`);
     }
   }

@@ -58,6 +58,11 @@ export function keyFor(alg, kid = `${alg}-key`) {
   return { kid, alg, jwk, sign, privateKey: pair.privateKey, publicKey: pair.publicKey };
 }
 
+/** Algorithms verifySync's pure-Rust crypto leaves out: the package's core is
+ * built without P-384/P-521 (about 190 KB of .wasm); verify() has them
+ * through WebCrypto. */
+export const SYNC_LACKS = new Set(['ES384', 'ES512']);
+
 export const ISSUER = 'https://issuer.test';
 export const AUDIENCE = 'api';
 

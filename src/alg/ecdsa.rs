@@ -59,5 +59,7 @@ macro_rules! ecdsa_algorithm {
     };
 }
 
+#[cfg(feature = "p384")]
 ecdsa_algorithm!(Es384, Es384Signature, p384, "ES384", 96);
+#[cfg(feature = "p521")]
 ecdsa_algorithm!(Es512, Es512Signature, p521, "ES512", 132);

@@ -20,29 +20,32 @@
 //!   the message hash, salt length equal to the hash length (RFC 7518 §3.5),
 //!   and `s^e mod n` must fit in `emLen = ceil((modBits - 1) / 8)` bytes.
 //!
-//! Signing is delegated to jwt-compact's `Rsa` (only tests and tools sign).
+//! Verification only, and without the `rsa` crate: its `num-bigint-dig` and
+//! DER code were about 25 KB of every `.wasm` for work this module does not
+//! need. Tokens are signed with jwt-compact's `Rsa` (tests and tools).
 
-use alloc::{borrow::Cow, boxed::Box, string::String, vec, vec::Vec};
+use alloc::{boxed::Box, string::String, vec, vec::Vec};
 use core::fmt;
 
 use crypto_bigint::{modular::montgomery_reduction, Limb, Uint, Word, U2048, U3072, U4096};
-use jwt_compact::{Algorithm, AlgorithmSignature};
 use sha2::{Digest, Sha256, Sha384, Sha512};
 
 /// Bytes per crypto-bigint limb (4 on wasm32, 8 on 64-bit targets).
 const WORD_BYTES: usize = core::mem::size_of::<Word>();
 
-/// An RSA public key ready for fast verification: the `rsa` crate's key (for
-/// DER export and signing-side interop) plus the Montgomery parameters of its
-/// modulus and its exponent as a machine word.
+/// Largest public exponent accepted, as the `rsa` crate (and BoringSSL's
+/// 33-bit limit) have it.
+const MAX_PUBLIC_EXPONENT: u64 = (1 << 33) - 1;
+
+/// An RSA public key ready for fast verification: the modulus, the exponent
+/// as a machine word and the Montgomery parameters of the modulus.
 #[derive(Clone)]
 pub struct RsaKey {
-    public: rsa::RsaPublicKey,
     /// Big-endian modulus without leading zeros; its length is `k`.
     n: Vec<u8>,
     /// Bit length of the modulus.
     bits: usize,
-    /// The public exponent (odd, `3..2^33` as the `rsa` crate enforces).
+    /// The public exponent: odd, `3..=2^33 - 1`.
     e: u64,
     montgomery: Montgomery,
 }
@@ -130,36 +133,40 @@ impl fmt::Debug for RsaKey {
 
 impl RsaKey {
     /// Builds a key from the big-endian modulus and exponent (leading zero
-    /// bytes allowed). The `rsa` crate validates it (odd `n` of at most 4096
-    /// bits, odd `e` in `3..2^33`, `e < n`); the Montgomery parameters are
-    /// computed here, once.
+    /// bytes allowed): an odd modulus of at most 4096 bits, an odd exponent
+    /// in `3..=2^33 - 1` and below the modulus (the `rsa` crate's rules);
+    /// the Montgomery parameters are computed here, once.
     pub fn from_be_bytes(n: &[u8], e: &[u8]) -> Result<RsaKey, String> {
-        let n = strip_leading_zeros(n);
-        let e = strip_leading_zeros(e);
-        let public = rsa::RsaPublicKey::new(
-            rsa::BigUint::from_bytes_be(n),
-            rsa::BigUint::from_bytes_be(e),
-        )
-        .map_err(|err| alloc::format!("invalid RSA key: {err}"))?;
-        Self::new(public)
-    }
-
-    /// Prepares an `rsa` crate public key for fast verification.
-    pub fn new(public: rsa::RsaPublicKey) -> Result<RsaKey, String> {
-        use rsa::traits::PublicKeyParts;
-        let n = public.n().to_bytes_be();
-        let e_bytes = public.e().to_bytes_be();
-        let bits = public.n().bits();
+        let n = strip_leading_zeros(n).to_vec();
+        let e_bytes = strip_leading_zeros(e);
         if e_bytes.len() > 8 {
             return Err(String::from("invalid RSA key: exponent too large"));
         }
         let e = e_bytes
             .iter()
             .fold(0u64, |acc, byte| (acc << 8) | u64::from(*byte));
-        // Montgomery form needs an odd modulus; the `rsa` crate has checked
-        // it, check again.
-        if !matches!(n.last(), Some(byte) if byte & 1 == 1) || e < 3 || e & 1 == 0 {
-            return Err(String::from("invalid RSA key: even modulus or exponent"));
+        if e > MAX_PUBLIC_EXPONENT {
+            return Err(String::from("invalid RSA key: exponent too large"));
+        }
+        if e < 3 || e & 1 == 0 {
+            return Err(String::from("invalid RSA key: exponent too small or even"));
+        }
+        // Montgomery form needs an odd modulus.
+        if !matches!(n.last(), Some(byte) if byte & 1 == 1) {
+            return Err(String::from("invalid RSA key: even modulus"));
+        }
+        let bits = n
+            .len()
+            .saturating_mul(8)
+            .saturating_sub(n.first().map_or(0, |byte| byte.leading_zeros() as usize));
+        // A modulus of more than 33 bits is above every accepted exponent.
+        let small_n = n
+            .iter()
+            .fold(0u64, |acc, byte| (acc << 8) | u64::from(*byte));
+        if bits <= 33 && small_n <= e {
+            return Err(String::from(
+                "invalid RSA key: exponent not below the modulus",
+            ));
         }
         let unfit = || String::from("invalid RSA key: modulus does not fit");
         let montgomery = if bits <= 2048 {
@@ -178,7 +185,6 @@ impl RsaKey {
             return Err(String::from("invalid RSA key: modulus over 4096 bits"));
         };
         Ok(RsaKey {
-            public,
             n,
             bits,
             e,
@@ -186,9 +192,19 @@ impl RsaKey {
         })
     }
 
-    /// The `rsa` crate's form of the key.
-    pub fn public_key(&self) -> &rsa::RsaPublicKey {
-        &self.public
+    /// The big-endian modulus, without leading zeros.
+    pub fn modulus(&self) -> &[u8] {
+        &self.n
+    }
+
+    /// The public exponent.
+    pub fn exponent(&self) -> u64 {
+        self.e
+    }
+
+    /// The public exponent, big-endian without leading zeros (JWK `e`).
+    pub fn exponent_bytes(&self) -> Vec<u8> {
+        strip_leading_zeros(&self.e.to_be_bytes()).to_vec()
     }
 
     /// Modulus length in bits.
@@ -241,7 +257,7 @@ fn modexp<const LIMBS: usize>(
 }
 
 /// Big-endian bytes (at most `LIMBS` words' worth) to a `Uint`.
-fn uint_from_be<const LIMBS: usize>(bytes: &[u8]) -> Option<Uint<LIMBS>> {
+pub(crate) fn uint_from_be<const LIMBS: usize>(bytes: &[u8]) -> Option<Uint<LIMBS>> {
     let width = LIMBS.checked_mul(WORD_BYTES)?;
     let pad = width.checked_sub(bytes.len())?;
     let mut padded = vec![0u8; width];
@@ -301,8 +317,7 @@ const SHA512_PREFIX: [u8; 19] = [
     0x00, 0x04, 0x40,
 ];
 
-/// `RS256/384/512` and `PS256/384/512` as a jwt-compact [`Algorithm`] whose
-/// verifying key is an [`RsaKey`].
+/// `RS256/384/512` and `PS256/384/512` verification with an [`RsaKey`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rsa {
     hash: Hash,
@@ -355,29 +370,6 @@ impl Rsa {
         Rsa {
             hash: Hash::Sha512,
             padding: Padding::Pss,
-        }
-    }
-
-    fn name_str(self) -> &'static str {
-        match (self.padding, self.hash) {
-            (Padding::Pkcs1v15, Hash::Sha256) => "RS256",
-            (Padding::Pkcs1v15, Hash::Sha384) => "RS384",
-            (Padding::Pkcs1v15, Hash::Sha512) => "RS512",
-            (Padding::Pss, Hash::Sha256) => "PS256",
-            (Padding::Pss, Hash::Sha384) => "PS384",
-            (Padding::Pss, Hash::Sha512) => "PS512",
-        }
-    }
-
-    /// jwt-compact's equivalent, for signing.
-    fn compact(self) -> jwt_compact::alg::Rsa {
-        match (self.padding, self.hash) {
-            (Padding::Pkcs1v15, Hash::Sha256) => jwt_compact::alg::Rsa::rs256(),
-            (Padding::Pkcs1v15, Hash::Sha384) => jwt_compact::alg::Rsa::rs384(),
-            (Padding::Pkcs1v15, Hash::Sha512) => jwt_compact::alg::Rsa::rs512(),
-            (Padding::Pss, Hash::Sha256) => jwt_compact::alg::Rsa::ps256(),
-            (Padding::Pss, Hash::Sha384) => jwt_compact::alg::Rsa::ps384(),
-            (Padding::Pss, Hash::Sha512) => jwt_compact::alg::Rsa::ps512(),
         }
     }
 
@@ -507,42 +499,4 @@ fn mgf1_xor<D: Digest>(out: &mut [u8], seed: &[u8]) -> Option<()> {
         }
     }
     Some(())
-}
-
-/// An RSA signature: the raw bytes (length is checked against the key).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RsaSignature(Vec<u8>);
-
-impl AlgorithmSignature for RsaSignature {
-    fn try_from_slice(slice: &[u8]) -> anyhow::Result<Self> {
-        Ok(RsaSignature(slice.to_vec()))
-    }
-
-    fn as_bytes(&self) -> Cow<'_, [u8]> {
-        Cow::Borrowed(&self.0)
-    }
-}
-
-impl Algorithm for Rsa {
-    type SigningKey = rsa::RsaPrivateKey;
-    type VerifyingKey = RsaKey;
-    type Signature = RsaSignature;
-
-    fn name(&self) -> Cow<'static, str> {
-        Cow::Borrowed(self.name_str())
-    }
-
-    fn sign(&self, signing_key: &Self::SigningKey, message: &[u8]) -> Self::Signature {
-        let signature = self.compact().sign(signing_key, message);
-        RsaSignature(signature.as_bytes().into_owned())
-    }
-
-    fn verify_signature(
-        &self,
-        signature: &Self::Signature,
-        verifying_key: &Self::VerifyingKey,
-        message: &[u8],
-    ) -> bool {
-        self.verify(verifying_key, message, &signature.0)
-    }
 }

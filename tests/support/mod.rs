@@ -1,7 +1,7 @@
 //! Test helpers shared by the integration tests: the shared case table.
 #![allow(dead_code)]
 
-use jwtgate::{Algorithm, ClaimRule, KeySet, Requirements, Validation};
+use jwtgate::{Algorithm, ClaimRule, CryptoProvider, KeySet, Requirements, Validation};
 use serde_json::Value;
 
 /// The shared verdict table (`tests/cases/cases.json`).
@@ -12,6 +12,20 @@ pub fn table() -> Value {
     ))
     .expect("tests/cases/cases.json");
     serde_json::from_str(&text).expect("cases.json is JSON")
+}
+
+/// A case's expected verdict from `provider`: its `unsupported` verdict if
+/// the provider lacks the case's algorithm, else its `expect`.
+pub fn expected<'a>(case: &'a Value, provider: &dyn CryptoProvider) -> &'a Value {
+    let lacking = case["unsupported"]["alg"]
+        .as_str()
+        .and_then(Algorithm::from_name)
+        .is_some_and(|alg| !provider.supports(alg));
+    if lacking {
+        &case["unsupported"]["expect"]
+    } else {
+        &case["expect"]
+    }
 }
 
 /// The table's key set.

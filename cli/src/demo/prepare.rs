@@ -35,7 +35,7 @@ pub fn all(root: &Path) -> Result<Tools, String> {
     Ok(Tools {
         envoy,
         workerd: root.join("js/node_modules/.bin/workerd"),
-        filter: root.join("target/wasm32-wasip1/release/jwtgate_envoy.wasm"),
+        filter: root.join("target/envoy/jwtgate_envoy.wasm"),
     })
 }
 

@@ -58,7 +58,7 @@ impl Stack {
             .replace("port_value: 9000", &format!("port_value: {issuer_port}"))
             .replace("https://issuer.jwtgate.test", &issuer.issuer)
             .replace(
-                "filename: target/wasm32-wasip1/release/jwtgate_envoy.wasm",
+                "filename: target/envoy/jwtgate_envoy.wasm",
                 &format!("filename: {}", tools.filter.display()),
             );
         let dir = root.join("target/demo");

@@ -181,20 +181,14 @@ impl Gate {
             }
             Ok(jwtgate::Prepared::Pending(pending)) => {
                 self.metrics.cache_miss();
-                let untrusted = pending.token();
-                let message = untrusted.signing_input().as_bytes();
-                let signature = untrusted.signature();
-                let alg = untrusted.header().alg();
-                let keys = state.verifier.keys();
-                let crypto = &self.crypto;
-                let verified_by = pending.candidates().iter().copied().find(|index| {
-                    keys.key(*index).is_some_and(|key| {
-                        jwtgate::CryptoProvider::verify(crypto, alg, key, message, signature)
-                    })
-                });
                 state
                     .verifier
-                    .finish(pending, verified_by, now, &requires.requirements)
+                    .signer(&pending, &self.crypto)
+                    .and_then(|verified_by| {
+                        state
+                            .verifier
+                            .finish(pending, verified_by, now, &requires.requirements)
+                    })
             }
             Err(error) => Err(error),
         };
