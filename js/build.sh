@@ -24,7 +24,7 @@ fi
 
 cd "$root"
 export CARGO_TARGET_DIR="$root/target/js-wasm"
-fast=(num-bigint-dig rsa crypto-bigint p256 primeorder curve25519-dalek sha2 serde_json serde base64 hashbrown jwt-compact)
+fast=(jwtgate jwtgate-js num-bigint-dig rsa crypto-bigint p256 primeorder curve25519-dalek sha2 serde_json serde base64 hashbrown jwt-compact)
 config=(--config 'profile.release.package."*".opt-level="z"' --config 'profile.release.package.jwtgate-js.opt-level="z"')
 for crate in "${fast[@]}"; do config+=(--config "profile.release.package.$crate.opt-level=3"); done
 cargo build -p jwtgate-js --target wasm32-unknown-unknown --release -j2 "${config[@]}"

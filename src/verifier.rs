@@ -6,7 +6,7 @@
 //! [`Verifier::prepare`] and [`Verifier::finish`]. [`Verifier::verify`] runs
 //! both around a synchronous [`CryptoProvider`].
 
-use alloc::{string::String, sync::Arc, vec::Vec};
+use alloc::{borrow::Cow, string::String, sync::Arc, vec::Vec};
 use serde_json::{Map, Value};
 
 use crate::cache::TokenCache;
@@ -71,7 +71,7 @@ pub enum Prepared<'t> {
 pub struct Pending<'t> {
     token: UntrustedToken<'t>,
     /// The whole token, the cache key.
-    text: &'t str,
+    text: Cow<'t, str>,
     candidates: Vec<usize>,
 }
 
@@ -83,6 +83,15 @@ impl<'t> Pending<'t> {
     /// Indices into the key set ([`KeySet::key`]) of the keys to try, in order.
     pub fn candidates(&self) -> &[usize] {
         &self.candidates
+    }
+    /// The same pending verification with its own copy of the token, to
+    /// keep across an asynchronous signature check.
+    pub fn into_owned(self) -> Pending<'static> {
+        Pending {
+            token: self.token.into_owned(),
+            text: Cow::Owned(self.text.into_owned()),
+            candidates: self.candidates,
+        }
     }
 }
 
@@ -200,7 +209,7 @@ impl Verifier {
             .candidates(token.header().alg(), token.header().kid())?;
         Ok(Prepared::Pending(Pending {
             token,
-            text,
+            text: Cow::Borrowed(text),
             candidates,
         }))
     }
@@ -249,7 +258,7 @@ impl Verifier {
         verified.claims.check_time(&self.validation, now)?;
         // The route's requirements are checked per call, cached or not; the
         // rest holds for the token's lifetime under this key set.
-        self.cache.insert(pending.text, verified.clone());
+        self.cache.insert(&pending.text, verified.clone());
         requirements.check(&verified.payload, &verified.scopes)?;
         Ok(verified)
     }

@@ -1,7 +1,12 @@
 // The verifier: the wasm core decides every verdict; this file moves tokens,
 // keys and results across the boundary and runs WebCrypto between the core's
-// `prepare` and `finish`.
-import { Core, decodeToken } from '../pkg/jwtgate_js.js';
+// `begin` and `end`.
+//
+// The boundary is kept cheap: the token is written straight into a buffer in
+// wasm memory (`TextEncoder.encodeInto`), what a signature check needs is
+// read in place from a small `u32` array the core fills (see `OUT_*`), and
+// a result is one JSON text of the token's own header and payload JSON.
+import { Core, decodeToken, wasmMemory, algorithmNames } from '../pkg/jwtgate_js.js';
 import { JwtGateError } from './errors.js';
 import { WebCryptoKeys } from './webcrypto.js';
 import {
@@ -15,6 +20,45 @@ const OK = 0;
 const PENDING = 1;
 const RETRY = 2;
 const STALE = 3;
+
+// The `outputs` array after `begin` answered PENDING (js/src/lib.rs).
+const OUT_SLOT = 0;
+const OUT_ALG = 1;
+const OUT_GENERATION = 2;
+const OUT_INPUT_PTR = 3;
+const OUT_INPUT_LEN = 4;
+const OUT_SIGNATURE_PTR = 5;
+const OUT_SIGNATURE_LEN = 6;
+const OUT_CANDIDATES = 7;
+const OUT_FIRST_CANDIDATE = 8;
+// ... and after OK: the header JSON, the payload JSON and the scopes JSON
+// array, one after the other.
+const OUT_RESULT_PTR = 9;
+const OUT_HEADER_LEN = 10;
+const OUT_PAYLOAD_LEN = 11;
+const OUT_SCOPES_LEN = 12;
+const OUT_TICKET = 13;
+
+/** Distinct headers and scope lists kept parsed (per verifier). */
+const SHARED_PARTS = 64;
+
+/** Tokens longer than this (UTF-16 units) get a one-off input buffer. */
+const LARGE_TOKEN = 65536;
+
+// Views of wasm memory, made again when the memory grows (its old buffer is
+// then detached and the views read as empty).
+let memory;
+let algNames;
+let memory8 = new Uint8Array(0);
+let memory32 = new Uint32Array(0);
+function bytes() {
+  if (memory8.byteLength === 0) memory8 = new Uint8Array(memory.buffer);
+  return memory8;
+}
+function words() {
+  if (memory32.byteLength === 0) memory32 = new Uint32Array(memory.buffer);
+  return memory32;
+}
 
 /** Options the wasm core takes (passed through as JSON). */
 const CORE_OPTIONS = [
@@ -46,12 +90,35 @@ export function setRuntime({ sharePendingFetches }) {
 }
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 const systemClock = () => Date.now() / 1000;
 
+/**
+ * The frozen parse of `text`, shared by every result with that very text:
+ * the tokens of one issuer carry few distinct headers and scope lists.
+ */
+function shared(parsed, text) {
+  let value = parsed.get(text);
+  if (value === undefined) {
+    value = deepFreeze(JSON.parse(text));
+    if (parsed.size >= SHARED_PARTS) parsed.clear();
+    parsed.set(text, value);
+  }
+  return value;
+}
+
+/** Freezes a fresh JSON.parse result and everything in it. */
 function deepFreeze(value) {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const key of Object.keys(value)) deepFreeze(value[key]);
+  Object.freeze(value);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i += 1) {
+      const item = value[i];
+      if (typeof item === 'object' && item !== null) deepFreeze(item);
+    }
+  } else {
+    for (const item of Object.values(value)) {
+      if (typeof item === 'object' && item !== null) deepFreeze(item);
+    }
   }
   return value;
 }
@@ -69,6 +136,10 @@ export class Verifier {
   #now;
   #remote;
   #crypto = new WebCryptoKeys();
+  #inputPtr = 0;
+  #inputRoom = 0;
+  #inputView;
+  #outputs = 0;
   // The verified-token cache: token string -> { slot, result }, at most
   // `cacheEntries`, oldest out first. A hit is found by the exact string and
   // re-checked in wasm (time claims, the call's requirements, the key-set
@@ -79,6 +150,8 @@ export class Verifier {
   #nextSlot = 0;
   #resultLimit;
   #requirementIds = new Map();
+  #headers = new Map();
+  #scopeLists = new Map();
   #requirementObjects = new WeakMap();
 
   /** Use `createVerifier`. */
@@ -99,6 +172,11 @@ export class Verifier {
     } catch (error) {
       throw new TypeError(error?.message ?? String(error));
     }
+    // The wasm module is instantiated by now (the entry points do it before
+    // anything can construct a verifier).
+    memory ??= wasmMemory();
+    algNames ??= algorithmNames().split(',');
+    this.#outputs = this.#core.outputs() >>> 2;
     if (options.now !== undefined && typeof options.now !== 'function') {
       throw new TypeError('jwtgate: now must be a function returning Unix seconds');
     }
@@ -184,10 +262,60 @@ export class Verifier {
     return JwtGateError.fromJson(this.#core.errorJson());
   }
 
+  /** Writes `token` (UTF-8) into the core's input buffer; returns its length in bytes. */
+  #write(token) {
+    // encodeInto writes at most 3 bytes per UTF-16 unit.
+    const room = token.length * 3;
+    if (room > this.#inputRoom) {
+      this.#inputPtr = this.#core.inputBuffer(room) >>> 0;
+      this.#inputRoom = room;
+    }
+    let view = this.#inputView;
+    if (view === undefined || view.byteLength === 0 || view.byteOffset !== this.#inputPtr || view.length < room) {
+      view = bytes().subarray(this.#inputPtr, this.#inputPtr + this.#inputRoom);
+      this.#inputView = view;
+    }
+    return encoder.encodeInto(token, view).written;
+  }
+
+  /** After a long token: give its buffer back. */
+  #release(token) {
+    if (token.length > LARGE_TOKEN) {
+      this.#core.releaseInput();
+      this.#inputPtr = 0;
+      this.#inputRoom = 0;
+    }
+  }
+
   #result(token) {
-    const known = this.#front.get(token);
+    const known = this.#front.size === 0 ? undefined : this.#front.get(token);
     if (known !== undefined) return known.result;
-    const result = deepFreeze(JSON.parse(this.#core.resultJson()));
+    const out = words();
+    const o = this.#outputs;
+    const heap = bytes();
+    const at = out[o + OUT_RESULT_PTR];
+    const headerEnd = at + out[o + OUT_HEADER_LEN];
+    const payloadEnd = headerEnd + out[o + OUT_PAYLOAD_LEN];
+    const scopesEnd = payloadEnd + out[o + OUT_SCOPES_LEN];
+    // One decode for the three parts when they are ASCII (then byte and
+    // UTF-16 offsets agree), else one each.
+    let headerText;
+    let payloadText;
+    let scopesText;
+    const text = decoder.decode(heap.subarray(at, scopesEnd));
+    if (text.length === scopesEnd - at) {
+      headerText = text.slice(0, headerEnd - at);
+      payloadText = text.slice(headerEnd - at, payloadEnd - at);
+      scopesText = text.slice(payloadEnd - at);
+    } else {
+      headerText = decoder.decode(heap.subarray(at, headerEnd));
+      payloadText = decoder.decode(heap.subarray(headerEnd, payloadEnd));
+      scopesText = decoder.decode(heap.subarray(payloadEnd, scopesEnd));
+    }
+    const header = shared(this.#headers, headerText);
+    const payload = deepFreeze(JSON.parse(payloadText));
+    const scopes = shared(this.#scopeLists, scopesText);
+    const result = Object.freeze({ header, payload, scopes });
     if (this.#resultLimit > 0) {
       const slot = this.#nextSlot;
       this.#nextSlot = (slot + 1) % this.#resultLimit;
@@ -202,6 +330,7 @@ export class Verifier {
 
   /** The cached result of `token`, `undefined` to verify it afresh; throws a refusal. */
   #cached(token, required) {
+    if (this.#front.size === 0) return undefined;
     const hit = this.#front.get(token);
     if (hit === undefined) return undefined;
     const status = this.#core.checkRemembered(hit.slot, this.#now(), required);
@@ -247,9 +376,10 @@ export class Verifier {
     const hit = this.#cached(token, required);
     if (hit !== undefined) return hit;
     let refreshed = false;
+    const webCrypto = this.#crypto;
     for (let attempt = 0; attempt < 4; attempt += 1) {
-      const now = this.#now();
-      const status = core.prepare(token, now, required);
+      const status = core.begin(this.#write(token), this.#now(), required);
+      this.#release(token);
       if (status === OK) return this.#result(token);
       if (status !== PENDING) {
         if (remote && !refreshed && core.errorCode() === 'key_not_found') {
@@ -258,24 +388,51 @@ export class Verifier {
         }
         throw this.#error();
       }
-      const alg = core.alg;
-      const signature = core.signature;
-      const candidates = core.candidates;
-      const generation = core.generation;
-      const data = encoder.encode(token.slice(0, token.lastIndexOf('.')));
+      // Everything is read out of wasm memory before the first await.
+      const out = words();
+      const o = this.#outputs;
+      const slot = out[o + OUT_SLOT];
+      const ticket = out[o + OUT_TICKET];
+      const alg = algNames[out[o + OUT_ALG]];
+      const generation = out[o + OUT_GENERATION];
+      const count = out[o + OUT_CANDIDATES];
+      const heap = bytes();
+      const data = heap.slice(out[o + OUT_INPUT_PTR], out[o + OUT_INPUT_PTR] + out[o + OUT_INPUT_LEN]);
+      const signature = heap.slice(
+        out[o + OUT_SIGNATURE_PTR],
+        out[o + OUT_SIGNATURE_PTR] + out[o + OUT_SIGNATURE_LEN],
+      );
+      // Usually one candidate key: it is in `outputs`; more are read out of
+      // wasm memory now, before the first await.
+      const first = out[o + OUT_FIRST_CANDIDATE];
+      let more;
+      if (count > 1) {
+        const at = core.candidates(slot) >>> 2;
+        more = Array.from(words().subarray(at + 1, at + count));
+      }
       let verifiedBy = -1;
-      for (const index of candidates) {
-        if (await this.#crypto.verify(core, alg, index, generation, data, signature)) {
+      for (let i = 0; i < count; i += 1) {
+        const index = i === 0 ? first : more[i - 1];
+        let verified = false;
+        try {
+          verified = await webCrypto.verify(core, alg, index, generation, data, signature);
+        } catch {
+          // A WebCrypto rejection (it has none for a well-formed call) is a no.
+        }
+        if (verified) {
           verifiedBy = index;
           break;
         }
       }
-      const finished = core.finish(token, now, required, verifiedBy, generation);
+      const finished = core.end(slot, ticket, verifiedBy);
       if (finished === OK) return this.#result(token);
       if (finished === RETRY) continue;
       throw this.#error();
     }
-    throw this.#error();
+    // The key set changed under every attempt.
+    throw new JwtGateError('jwks_unavailable', 'the key set kept changing during verification', {
+      realm: this.#core.realm,
+    });
   }
 
   /**
@@ -289,7 +446,9 @@ export class Verifier {
     const required = this.#requirements(options);
     const hit = this.#cached(token, required);
     if (hit !== undefined) return hit;
-    if (this.#core.verifySync(token, this.#now(), required) === OK) return this.#result(token);
+    const status = this.#core.verifySync(this.#write(token), this.#now(), required);
+    this.#release(token);
+    if (status === OK) return this.#result(token);
     throw this.#error();
   }
 

@@ -34,15 +34,17 @@ export class WebCryptoKeys {
     this.subtle = subtle;
     /** thumbprint|alg -> CryptoKey, or UNSUPPORTED */
     this.byThumbprint = new Map();
-    /** per key-set generation: index -> thumbprint|alg id parts */
+    /** per key-set generation: index -> thumbprint, and index -> alg -> CryptoKey */
     this.generation = -1;
     this.thumbprints = [];
+    this.byIndex = [];
   }
 
   #thumbprint(core, index, generation) {
     if (generation !== this.generation) {
       this.generation = generation;
       this.thumbprints = [];
+      this.byIndex = [];
     }
     let thumbprint = this.thumbprints[index];
     if (thumbprint === undefined) {
@@ -54,9 +56,20 @@ export class WebCryptoKeys {
 
   /**
    * Whether `signature` over `data` verifies with key `index` of `core`'s set
-   * (generation `generation`) for `alg`.
+   * (generation `generation`) for `alg`: a promise, or a boolean when the
+   * answer needs no WebCrypto call. The promise may reject (an unusable key
+   * or signature): the caller counts that as a no.
    */
-  async verify(core, alg, index, generation, data, signature) {
+  verify(core, alg, index, generation, data, signature) {
+    // The usual case: the key was imported under this generation already.
+    if (generation === this.generation) {
+      const key = this.byIndex[index]?.[alg];
+      if (key) return this.subtle.verify(PARAMS[alg][1], key, signature, data);
+    }
+    return this.#verify(core, alg, index, generation, data, signature);
+  }
+
+  async #verify(core, alg, index, generation, data, signature) {
     const params = PARAMS[alg];
     if (!params || !this.subtle) {
       return core.verifyWithRust(alg, index, generation, data, signature);
@@ -77,6 +90,7 @@ export class WebCryptoKeys {
     if (key === UNSUPPORTED) {
       return core.verifyWithRust(alg, index, generation, data, signature);
     }
+    if (generation === this.generation) (this.byIndex[index] ??= {})[alg] = key;
     try {
       return await this.subtle.verify(params[1], key, signature, data);
     } catch {

@@ -1,34 +1,55 @@
 //! wasm-bindgen glue between the jwtgate core and the npm package `jwtgate`.
 //!
 //! The boundary is built for few crossings and no JS objects made in Rust:
-//! calls take strings and numbers and answer with small status codes; details
-//! (a pending signature check, a result, an error) are read with one getter
-//! each, as bytes or as JSON text that JS parses.
+//! calls take numbers and answer with small status codes. The token goes in
+//! through a buffer in wasm memory that JS fills with `TextEncoder.encodeInto`
+//! (`inputBuffer`); what a pending signature check needs (algorithm, key
+//! candidates, signing input and signature bytes) comes back through a small
+//! `u32` array in wasm memory (`outputs`) that JS reads in place; a result is
+//! one JSON text (`resultText`) made of the token's own header and payload
+//! JSON, which JS parses with `JSON.parse`.
 //!
-//! The async path (WebCrypto) is `prepare` -> `crypto.subtle.verify` in JS ->
-//! `finish`. `finish` parses the token again (cheap) rather than holding a
-//! borrow across the await, and refuses a key index from another key set
-//! generation, so a key-set refresh during the await can never make one key's
-//! signature count for another key.
+//! The async path (WebCrypto) is `begin` -> `crypto.subtle.verify` in JS ->
+//! `end`. Between the two the parsed token waits in an in-flight slot (the
+//! core's `Pending`, owning a copy of the token), so nothing is parsed twice
+//! and concurrent verifications do not disturb each other. `end` refuses a
+//! slot from another key-set generation, so a key-set refresh during the
+//! await can never make one key's signature count for another key.
 
 use std::sync::Arc;
+
+#[cfg(all(
+    target_arch = "wasm32",
+    target_os = "unknown",
+    not(target_feature = "atomics")
+))]
+mod pool;
+
+#[cfg(all(
+    target_arch = "wasm32",
+    target_os = "unknown",
+    not(target_feature = "atomics")
+))]
+#[global_allocator]
+static ALLOCATOR: pool::Pool = pool::Pool::new();
 
 use jwtgate::config::DEFAULT_CACHE_ENTRIES;
 use jwtgate::jwk::SkippedKey;
 use jwtgate::policy::granted_scopes;
 use jwtgate::{
-    decode_unverified, Algorithm, ClaimRule, CryptoProvider, Error, ErrorCode, KeySet, Prepared,
-    Requirements, RustCrypto, Validation, Verified, Verifier,
+    base64url, decode_unverified, Algorithm, ClaimRule, CryptoProvider, Error, ErrorCode, KeySet,
+    Pending, Prepared, Requirements, RustCrypto, Validation, Verified, Verifier,
 };
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use wasm_bindgen::prelude::*;
 
-/// `prepare` / `finish` / `verifySync`: the token is good.
+/// `begin` / `end` / `verifySync`: the token is good (read `resultText`).
 pub const OK: i32 = 0;
-/// `prepare`: a signature must be checked (read `alg`, `signature`, `candidates`).
+/// `begin`: a signature must be checked (read `outputs`, then call `end`).
 pub const PENDING: i32 = 1;
-/// `finish`: the key set changed during the signature check; start again.
+/// `end`: the key set changed during the signature check (or the slot is
+/// unknown); start again.
 pub const RETRY: i32 = 2;
 /// `checkRemembered`: nothing valid in that slot; verify the token afresh.
 pub const STALE: i32 = 3;
@@ -37,6 +58,52 @@ pub const FAILED: i32 = -1;
 
 /// Most remembered results (the JS side's cache front).
 const MAX_REMEMBERED: usize = 100_000;
+
+/// Most verifications awaiting their signature check at once; beyond it the
+/// oldest slots are dropped (their `end` answers `RETRY`). The glue ends
+/// every slot it begins, so only that many concurrent verifications on one
+/// verifier reach it.
+const MAX_IN_FLIGHT: usize = 65_536;
+
+/// Length of the `outputs` array.
+const OUTPUTS: usize = 14;
+/// `outputs` after `begin` answered `PENDING`: indices of each field.
+const OUT_SLOT: usize = 0;
+const OUT_ALG: usize = 1;
+const OUT_GENERATION: usize = 2;
+const OUT_INPUT_PTR: usize = 3;
+const OUT_INPUT_LEN: usize = 4;
+const OUT_SIGNATURE_PTR: usize = 5;
+const OUT_SIGNATURE_LEN: usize = 6;
+const OUT_CANDIDATES: usize = 7;
+const OUT_FIRST_CANDIDATE: usize = 8;
+/// `outputs` after `OK`: where the result is (UTF-8, one after the other:
+/// the header JSON, the payload JSON, the scopes as a JSON array).
+const OUT_RESULT_PTR: usize = 9;
+const OUT_HEADER_LEN: usize = 10;
+const OUT_PAYLOAD_LEN: usize = 11;
+const OUT_SCOPES_LEN: usize = 12;
+/// `outputs` after `PENDING`: the ticket of the slot (`end` and `abandon`
+/// need both, so a slot dropped and reused meanwhile is never mistaken for
+/// the caller's).
+const OUT_TICKET: usize = 13;
+
+/// The algorithms by the number `begin` reports in `outputs` (`algorithmNames`).
+const ALGORITHMS: [Algorithm; 13] = [
+    Algorithm::HS256,
+    Algorithm::HS384,
+    Algorithm::HS512,
+    Algorithm::RS256,
+    Algorithm::RS384,
+    Algorithm::RS512,
+    Algorithm::PS256,
+    Algorithm::PS384,
+    Algorithm::PS512,
+    Algorithm::ES256,
+    Algorithm::ES384,
+    Algorithm::ES512,
+    Algorithm::EdDSA,
+];
 
 /// Most distinct per-call requirement sets kept before the table is reset.
 const MAX_REQUIREMENT_SETS: usize = 256;
@@ -195,13 +262,27 @@ pub struct Core {
     requirements: Vec<Requirements>,
     generation: u32,
     last: Option<Arc<Verified>>,
+    result: Vec<u8>,
     error: Option<Error>,
-    alg: Option<Algorithm>,
-    signature: Vec<u8>,
-    candidates: Vec<u32>,
     skipped: Vec<SkippedKey>,
     remembered: Vec<Option<(Arc<Verified>, u32)>>,
     cache_capacity: usize,
+    input: Vec<u8>,
+    outputs: Box<[u32; OUTPUTS]>,
+    in_flight: Vec<Option<InFlight>>,
+    free_slots: Vec<usize>,
+    next_slot: usize,
+    tickets: u32,
+}
+
+/// A token waiting for its signature check in JS.
+struct InFlight {
+    ticket: u32,
+    pending: Pending<'static>,
+    candidates: Vec<u32>,
+    generation: u32,
+    now: u64,
+    requirements: u32,
 }
 
 #[wasm_bindgen]
@@ -217,13 +298,17 @@ impl Core {
             requirements: vec![Requirements::default()],
             generation: 0,
             last: None,
+            result: Vec::new(),
             error: None,
-            alg: None,
-            signature: Vec::new(),
-            candidates: Vec::new(),
             skipped: Vec::new(),
             remembered: Vec::new(),
             cache_capacity,
+            input: Vec::new(),
+            outputs: Box::new([0; OUTPUTS]),
+            in_flight: Vec::new(),
+            free_slots: Vec::new(),
+            next_slot: 0,
+            tickets: 0,
         })
     }
 
@@ -317,76 +402,166 @@ impl Core {
         Ok(u32::try_from(self.requirements.len().saturating_sub(1)).unwrap_or(0))
     }
 
-    /// First half of an async verification: `OK` (a cache hit: read
-    /// `resultJson`), `PENDING` (read `alg`, `signature`, `candidates`,
-    /// verify, then call `finish`) or `FAILED` (read `errorJson`).
-    pub fn prepare(&mut self, token: &str, now: f64, requirements: u32) -> i32 {
+    /// The address of a buffer of at least `len` bytes in wasm memory that
+    /// JS writes the token into (UTF-8) before `begin` or `verifySync`. It
+    /// moves when it grows: ask again whenever more room is needed.
+    #[wasm_bindgen(js_name = inputBuffer)]
+    pub fn input_buffer(&mut self, len: u32) -> u32 {
+        let len = len as usize;
+        if self.input.len() < len {
+            self.input.resize(len, 0);
+        }
+        wasm_address(self.input.as_ptr())
+    }
+
+    /// Frees the input buffer (after an unusually long token).
+    #[wasm_bindgen(js_name = releaseInput)]
+    pub fn release_input(&mut self) {
+        self.input = Vec::new();
+    }
+
+    /// The address of the `u32` array `begin` fills (see the `OUT_*` indices).
+    #[wasm_bindgen(js_name = outputs)]
+    pub fn outputs_address(&self) -> u32 {
+        wasm_address(self.outputs.as_ptr())
+    }
+
+    /// First half of an async verification of the `len`-byte token in the
+    /// input buffer: `PENDING` (the `outputs` array holds the in-flight slot,
+    /// the algorithm number, the key-set generation, address and length of
+    /// the signing input and of the signature, the number of candidate key
+    /// indices and the first of them; all of them are at the address
+    /// `candidates(slot)` gives), `OK`
+    /// (a core cache hit; the glue keeps the core cache off) or `FAILED`.
+    pub fn begin(&mut self, len: u32, now: f64, requirements: u32) -> i32 {
+        let now = seconds(now);
         let Some(required) = self.requirements.get(requirements as usize) else {
             return self.fail(unknown_requirements());
         };
-        match self.verifier.prepare(token, seconds(now), required) {
+        let Some(token) = self
+            .input
+            .get(..len as usize)
+            .and_then(|bytes| core::str::from_utf8(bytes).ok())
+        else {
+            return self.fail(Error::new(ErrorCode::TokenMalformed, "token is not UTF-8"));
+        };
+        let pending = match self.verifier.prepare(token, now, required) {
             Ok(Prepared::Cached(verified)) => {
-                self.last = Some(verified);
-                OK
+                let parts = start_result(&mut self.result, token);
+                return self.succeed(parts, verified);
             }
-            Ok(Prepared::Pending(pending)) => {
-                self.alg = Some(pending.token().header().alg());
-                self.signature.clear();
-                self.signature
-                    .extend_from_slice(pending.token().signature());
-                self.candidates.clear();
-                self.candidates.extend(
-                    pending
-                        .candidates()
-                        .iter()
-                        .map(|index| u32::try_from(*index).unwrap_or(u32::MAX)),
-                );
-                PENDING
-            }
-            Err(error) => self.fail(error),
+            Ok(Prepared::Pending(pending)) => pending.into_owned(),
+            Err(error) => return self.fail(error),
+        };
+        let candidates: Vec<u32> = pending
+            .candidates()
+            .iter()
+            .map(|index| u32::try_from(*index).unwrap_or(u32::MAX))
+            .collect();
+        let alg = pending.token().header().alg();
+        self.tickets = self.tickets.wrapping_add(1);
+        let flight = InFlight {
+            ticket: self.tickets,
+            pending,
+            candidates,
+            generation: self.generation,
+            now,
+            requirements,
+        };
+        let slot = self.park(flight);
+        let Some(Some(flight)) = self.in_flight.get(slot) else {
+            return RETRY; // unreachable: `park` just filled the slot
+        };
+        let token = flight.pending.token();
+        let out = &mut self.outputs;
+        out[OUT_SLOT] = u32::try_from(slot).unwrap_or(u32::MAX);
+        out[OUT_TICKET] = flight.ticket;
+        out[OUT_ALG] = ALGORITHMS
+            .iter()
+            .position(|known| *known == alg)
+            .and_then(|index| u32::try_from(index).ok())
+            .unwrap_or(u32::MAX);
+        out[OUT_GENERATION] = flight.generation;
+        out[OUT_INPUT_PTR] = wasm_address(token.signing_input().as_ptr());
+        out[OUT_INPUT_LEN] = u32::try_from(token.signing_input().len()).unwrap_or(0);
+        out[OUT_SIGNATURE_PTR] = wasm_address(token.signature().as_ptr());
+        out[OUT_SIGNATURE_LEN] = u32::try_from(token.signature().len()).unwrap_or(0);
+        out[OUT_CANDIDATES] = u32::try_from(flight.candidates.len()).unwrap_or(0);
+        out[OUT_FIRST_CANDIDATE] = flight.candidates.first().copied().unwrap_or(u32::MAX);
+        PENDING
+    }
+
+    /// The address of the candidate key indices (`u32`) of in-flight `slot`.
+    pub fn candidates(&self, slot: u32) -> u32 {
+        match self.in_flight.get(slot as usize) {
+            Some(Some(flight)) => wasm_address(flight.candidates.as_ptr()),
+            _ => 0,
         }
     }
 
     /// Second half: `verified_by` is the candidate index whose key verified
-    /// the signature (or -1), checked in key-set generation `generation`.
-    /// Returns `OK`, `FAILED` or `RETRY`.
-    pub fn finish(
-        &mut self,
-        token: &str,
-        now: f64,
-        requirements: u32,
-        verified_by: i32,
-        generation: u32,
-    ) -> i32 {
-        if generation != self.generation {
+    /// the signature of in-flight `slot` (or -1). Returns `OK`, `FAILED` or
+    /// `RETRY` (the key set changed meanwhile, or the slot is gone).
+    pub fn end(&mut self, slot: u32, ticket: u32, verified_by: i32) -> i32 {
+        let Some(flight) = self.take_flight(slot, ticket) else {
+            return RETRY;
+        };
+        if flight.generation != self.generation {
             return RETRY;
         }
-        let now = seconds(now);
-        let verifier = &mut self.verifier;
-        let Some(required) = self.requirements.get(requirements as usize) else {
+        let Some(required) = self.requirements.get(flight.requirements as usize) else {
             return self.fail(unknown_requirements());
         };
-        let outcome = match verifier.prepare(token, now, required) {
-            Ok(Prepared::Cached(verified)) => Ok(verified),
-            Ok(Prepared::Pending(pending)) => {
-                let verified_by = usize::try_from(verified_by).ok();
-                verifier.finish(pending, verified_by, now, required)
-            }
-            Err(error) => Err(error),
-        };
-        self.settle(outcome)
+        // The result starts with the token's header and payload JSON, taken
+        // before `finish` consumes the token (which decodes the payload once
+        // for both); it counts only if `finish` succeeds.
+        let token = flight.pending.token();
+        let header = token.header_json();
+        let payload = token.payload_json().unwrap_or_default();
+        let parts = [header.len(), payload.len()];
+        self.result.clear();
+        self.result.extend_from_slice(header);
+        self.result.extend_from_slice(payload);
+        let verified_by = usize::try_from(verified_by).ok();
+        match self
+            .verifier
+            .finish(flight.pending, verified_by, flight.now, required)
+        {
+            Ok(verified) => self.succeed(parts, verified),
+            Err(error) => self.fail(error),
+        }
     }
 
-    /// Verifies `token` fully in wasm (pure-Rust crypto): `OK` or `FAILED`.
+    /// Gives up in-flight `slot` (JS calls it when a verification is
+    /// abandoned between `begin` and `end`).
+    pub fn abandon(&mut self, slot: u32, ticket: u32) {
+        self.take_flight(slot, ticket);
+    }
+
+    /// Verifies the `len`-byte token in the input buffer fully in wasm
+    /// (pure-Rust crypto): `OK` or `FAILED`.
     #[wasm_bindgen(js_name = verifySync)]
-    pub fn verify_sync(&mut self, token: &str, now: f64, requirements: u32) -> i32 {
+    pub fn verify_sync(&mut self, len: u32, now: f64, requirements: u32) -> i32 {
         let Some(required) = self.requirements.get(requirements as usize) else {
             return self.fail(unknown_requirements());
         };
-        let outcome = self
+        let Some(token) = self
+            .input
+            .get(..len as usize)
+            .and_then(|bytes| core::str::from_utf8(bytes).ok())
+        else {
+            return self.fail(Error::new(ErrorCode::TokenMalformed, "token is not UTF-8"));
+        };
+        match self
             .verifier
-            .verify(token, seconds(now), &RustCrypto, required);
-        self.settle(outcome)
+            .verify(token, seconds(now), &RustCrypto, required)
+        {
+            Ok(verified) => {
+                let parts = start_result(&mut self.result, token);
+                self.succeed(parts, verified)
+            }
+            Err(error) => self.fail(error),
+        }
     }
 
     /// Checks a signature with the pure-Rust provider: for algorithms the
@@ -457,47 +632,26 @@ impl Core {
         }
     }
 
-    /// The `alg` of the pending token.
-    #[wasm_bindgen(getter)]
-    pub fn alg(&self) -> String {
-        self.alg
-            .map(|alg| String::from(alg.name()))
-            .unwrap_or_default()
-    }
-
-    /// The signature of the pending token.
-    #[wasm_bindgen(getter)]
-    pub fn signature(&self) -> Vec<u8> {
-        self.signature.clone()
-    }
-
-    /// The key indices to try for the pending token, in order.
-    #[wasm_bindgen(getter)]
-    pub fn candidates(&self) -> Vec<u32> {
-        self.candidates.clone()
-    }
-
-    /// `{ header, payload, scopes }` of the last verified token (JSON text).
-    #[wasm_bindgen(js_name = resultJson)]
-    pub fn result_json(&self) -> String {
-        match &self.last {
-            Some(verified) => json!({
-                "header": verified.header().members(),
-                "payload": verified.payload(),
-                "scopes": verified.scopes(),
-            })
-            .to_string(),
-            None => String::from("null"),
+    /// `{"header":…,"payload":…,"scopes":[…]}` of the last verified token:
+    /// the token's own header and payload JSON (already checked strictly:
+    /// UTF-8, no duplicate members). The glue reads the three parts in place
+    /// instead (`outputs`); this is for tests and tools.
+    #[wasm_bindgen(js_name = resultText)]
+    pub fn result_text(&self) -> String {
+        if self.last.is_none() {
+            return String::from("null");
         }
-    }
-
-    /// The scopes of the last verified token, space-separated JSON array text.
-    #[wasm_bindgen(js_name = scopesJson)]
-    pub fn scopes_json(&self) -> String {
-        match &self.last {
-            Some(verified) => json!(verified.scopes()).to_string(),
-            None => String::from("[]"),
-        }
+        let part = |index: usize| self.outputs[index] as usize;
+        let header = part(OUT_HEADER_LEN);
+        let payload = part(OUT_PAYLOAD_LEN);
+        let text =
+            |range: Option<&[u8]>| String::from(String::from_utf8_lossy(range.unwrap_or_default()));
+        format!(
+            "{{\"header\":{},\"payload\":{},\"scopes\":{}}}",
+            text(self.result.get(..header)),
+            text(self.result.get(header..header + payload)),
+            text(self.result.get(header + payload..)),
+        )
     }
 
     /// `{ code, status, description, wwwAuthenticate, body }` of the last
@@ -529,20 +683,118 @@ impl Core {
         self.verifier.keys().key(index as usize)
     }
 
+    /// Keeps `verified` as the last result: the result buffer holds its
+    /// header and payload JSON (`parts`: their lengths); the scopes are
+    /// added and `outputs` points at the three.
+    fn succeed(&mut self, parts: [usize; 2], verified: Arc<Verified>) -> i32 {
+        let [header, payload] = parts;
+        let scopes = write_scopes(&mut self.result, verified.scopes());
+        let out = &mut self.outputs;
+        out[OUT_RESULT_PTR] = wasm_address(self.result.as_ptr());
+        out[OUT_HEADER_LEN] = u32::try_from(header).unwrap_or(0);
+        out[OUT_PAYLOAD_LEN] = u32::try_from(payload).unwrap_or(0);
+        out[OUT_SCOPES_LEN] = u32::try_from(scopes).unwrap_or(0);
+        self.last = Some(verified);
+        OK
+    }
+
     fn fail(&mut self, error: Error) -> i32 {
         self.error = Some(error);
         FAILED
     }
 
-    fn settle(&mut self, outcome: Result<Arc<Verified>, Error>) -> i32 {
-        match outcome {
-            Ok(verified) => {
-                self.last = Some(verified);
-                OK
-            }
-            Err(error) => self.fail(error),
+    /// Takes the in-flight verification of `slot` if it is still `ticket`'s.
+    fn take_flight(&mut self, slot: u32, ticket: u32) -> Option<InFlight> {
+        let entry = self.in_flight.get_mut(slot as usize)?;
+        if entry.as_ref().is_some_and(|flight| flight.ticket == ticket) {
+            self.free_slots.push(slot as usize);
+            entry.take()
+        } else {
+            None
         }
     }
+
+    /// Puts `flight` in a free slot, or, when all `MAX_IN_FLIGHT` are
+    /// taken, in the one after the slot taken over last (round robin).
+    fn park(&mut self, flight: InFlight) -> usize {
+        let slot = match self.free_slots.pop() {
+            Some(slot) => slot,
+            None if self.in_flight.len() < MAX_IN_FLIGHT => {
+                self.in_flight.push(None);
+                self.in_flight.len() - 1
+            }
+            None => {
+                let slot = self.next_slot % MAX_IN_FLIGHT;
+                self.next_slot = slot + 1;
+                slot
+            }
+        };
+        if let Some(entry) = self.in_flight.get_mut(slot) {
+            *entry = Some(flight);
+        }
+        slot
+    }
+}
+
+/// A pointer as the `u32` address JS uses to index wasm memory (wasm32:
+/// pointers are 32-bit; elsewhere, as in `cargo test`, it is meaningless).
+fn wasm_address<T>(ptr: *const T) -> u32 {
+    u32::try_from(ptr as usize).unwrap_or(0)
+}
+
+/// Starts a result with the header and payload JSON of `token` (a token
+/// the core accepted, so both decode) and returns their lengths.
+fn start_result(out: &mut Vec<u8>, token: &str) -> [usize; 2] {
+    out.clear();
+    let mut parts = token.split('.');
+    let mut lengths = [0; 2];
+    for length in &mut lengths {
+        let json = parts
+            .next()
+            .and_then(|part| base64url::decode(part.as_bytes()))
+            .unwrap_or_default();
+        out.extend_from_slice(&json);
+        *length = json.len();
+    }
+    lengths
+}
+
+/// Appends `scopes` as a JSON array to `out`; returns its length.
+fn write_scopes(out: &mut Vec<u8>, scopes: &[String]) -> usize {
+    let start = out.len();
+    out.push(b'[');
+    for (i, scope) in scopes.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        // Most scopes need no escaping; the rest go through serde_json.
+        if scope.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+            out.push(b'"');
+            out.extend_from_slice(scope.as_bytes());
+            out.push(b'"');
+        } else {
+            out.extend_from_slice(Value::from(scope.as_str()).to_string().as_bytes());
+        }
+    }
+    out.push(b']');
+    out.len() - start
+}
+
+/// The names of the algorithms by the numbers `begin` reports,
+/// comma-separated.
+#[wasm_bindgen(js_name = algorithmNames)]
+pub fn algorithm_names() -> String {
+    ALGORITHMS
+        .iter()
+        .map(|alg| alg.name())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The wasm memory (JS reads `outputs` and the token bytes from it).
+#[wasm_bindgen(js_name = wasmMemory)]
+pub fn wasm_memory() -> JsValue {
+    wasm_bindgen::memory()
 }
 
 fn unknown_requirements() -> Error {

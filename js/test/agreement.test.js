@@ -31,7 +31,8 @@ test('Wycheproof: WebCrypto and wasm crypto agree, and both match the expected r
       const sig = hex(t.sig);
       // Where wasm has no verifier, WebCrypto alone is held to the vectors.
       const rust = SYNC_LACKS.has(group.alg) ? undefined : core.verifyWithRust(group.alg, 0, core.generation, msg, sig);
-      const viaWeb = await web.verify(core, group.alg, 0, core.generation, msg, sig);
+      // A rejection counts as a no, as in the verifier.
+      const viaWeb = await Promise.resolve(web.verify(core, group.alg, 0, core.generation, msg, sig)).catch(() => false);
       checked += 1;
       byAlg.set(group.alg, (byAlg.get(group.alg) ?? 0) + 1);
       const where = `${group.source} #${t.id} (${t.comment}, ${t.result})`;

@@ -235,3 +235,54 @@ test('concurrent WebCrypto verifications of every algorithm', async () => {
   assert.deepEqual(results.map((r) => r.header.alg), ALGS);
 });
 
+
+test('results are the token JSON as sent: member order, non-ASCII text, escapes, numbers', async () => {
+  const v = await createVerifier({ ...base, cacheEntries: 0 });
+  const payload = {
+    zeta: 1,
+    ...claims({ scope: 'read "quoted" \\back' }),
+    name: 'Zoë 東京 \u2028 😀',
+    escaped: 'tab\there "q" \\ \u0001',
+    nested: { b: [1, 2.5, -0.125, 1e21, 12345678901234567890], a: null, t: true },
+    alpha: false,
+  };
+  const token = mint(rs, payload, { cty: 'text/plain', zzz: 'ü' });
+  for (const result of [await v.verify(token), v.verifySync(token)]) {
+    assert.deepEqual(Object.keys(result.payload), Object.keys(payload));
+    assert.deepEqual(result.payload, JSON.parse(JSON.stringify(payload)));
+    assert.deepEqual(Object.keys(result.header), ['alg', 'kid', 'typ', 'cty', 'zzz']);
+    assert.equal(result.header.zzz, 'ü');
+    assert.deepEqual([...result.scopes], ['read', '"quoted"', '\\back']);
+    assert.ok(Object.isFrozen(result.payload.nested.b));
+  }
+});
+
+test('tokens the glue writes specially: very long, lone surrogates, then a normal one again', async () => {
+  const v = await createVerifier({ ...base, cacheEntries: 0 });
+  const good = mint(rs, claims());
+  const long = `${good}${'A'.repeat(70000)}`;
+  for (const run of [(t) => v.verify(t), async (t) => v.verifySync(t)]) {
+    const error = await codeOf(run(long));
+    assert.equal(error.code, 'token_malformed');
+    assert.match(error.description, new RegExp(`${long.length} bytes`));
+    assert.equal((await codeOf(run(`${good}\ud800`))).code, 'token_malformed');
+    assert.equal((await codeOf(run(`\udc00${good}`))).code, 'token_malformed');
+    assert.equal((await run(good)).payload.sub, 'client-1');
+  }
+  // A token of multi-byte characters (3 UTF-8 bytes per UTF-16 unit) is
+  // measured in bytes, as the core always did.
+  const wide = '東'.repeat(6000);
+  const error = await codeOf(v.verify(wide));
+  assert.match(error.description, /18000 bytes/);
+});
+
+test('many verifications in flight at once', async () => {
+  const v = await createVerifier({ ...base, cacheEntries: 0 });
+  const tokens = [];
+  for (let i = 0; i < 300; i += 1) tokens.push(mint(keys[ALGS[i % ALGS.length]], claims({ jti: `t${i}` })));
+  const results = await Promise.all(tokens.map((t) => v.verify(t)));
+  assert.deepEqual(
+    results.map((r) => r.payload.jti),
+    tokens.map((_, i) => `t${i}`),
+  );
+});
