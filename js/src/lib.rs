@@ -88,23 +88,6 @@ const OUT_SCOPES_LEN: usize = 12;
 /// the caller's).
 const OUT_TICKET: usize = 13;
 
-/// The algorithms by the number `begin` reports in `outputs` (`algorithmNames`).
-const ALGORITHMS: [Algorithm; 13] = [
-    Algorithm::HS256,
-    Algorithm::HS384,
-    Algorithm::HS512,
-    Algorithm::RS256,
-    Algorithm::RS384,
-    Algorithm::RS512,
-    Algorithm::PS256,
-    Algorithm::PS384,
-    Algorithm::PS512,
-    Algorithm::ES256,
-    Algorithm::ES384,
-    Algorithm::ES512,
-    Algorithm::EdDSA,
-];
-
 /// Most distinct per-call requirement sets kept before the table is reset.
 const MAX_REQUIREMENT_SETS: usize = 256;
 
@@ -435,15 +418,10 @@ impl Core {
     /// (a core cache hit; the glue keeps the core cache off) or `FAILED`.
     pub fn begin(&mut self, len: u32, now: f64, requirements: u32) -> i32 {
         let now = seconds(now);
-        let Some(required) = self.requirements.get(requirements as usize) else {
-            return self.fail(unknown_requirements());
-        };
-        let Some(token) = self
-            .input
-            .get(..len as usize)
-            .and_then(|bytes| core::str::from_utf8(bytes).ok())
-        else {
-            return self.fail(Error::new(ErrorCode::TokenMalformed, "token is not UTF-8"));
+        let (required, token) = match call_input(&self.requirements, &self.input, requirements, len)
+        {
+            Ok(found) => found,
+            Err(error) => return self.fail(error),
         };
         let pending = match self.verifier.prepare(token, now, required) {
             Ok(Prepared::Cached(verified)) => {
@@ -476,7 +454,8 @@ impl Core {
         let out = &mut self.outputs;
         out[OUT_SLOT] = u32::try_from(slot).unwrap_or(u32::MAX);
         out[OUT_TICKET] = flight.ticket;
-        out[OUT_ALG] = ALGORITHMS
+        // Numbered as in `Algorithm::ALL` (`algorithmNames`).
+        out[OUT_ALG] = Algorithm::ALL
             .iter()
             .position(|known| *known == alg)
             .and_then(|index| u32::try_from(index).ok())
@@ -542,15 +521,10 @@ impl Core {
     /// (pure-Rust crypto): `OK` or `FAILED`.
     #[wasm_bindgen(js_name = verifySync)]
     pub fn verify_sync(&mut self, len: u32, now: f64, requirements: u32) -> i32 {
-        let Some(required) = self.requirements.get(requirements as usize) else {
-            return self.fail(unknown_requirements());
-        };
-        let Some(token) = self
-            .input
-            .get(..len as usize)
-            .and_then(|bytes| core::str::from_utf8(bytes).ok())
-        else {
-            return self.fail(Error::new(ErrorCode::TokenMalformed, "token is not UTF-8"));
+        let (required, token) = match call_input(&self.requirements, &self.input, requirements, len)
+        {
+            Ok(found) => found,
+            Err(error) => return self.fail(error),
         };
         match self
             .verifier
@@ -784,7 +758,7 @@ fn write_scopes(out: &mut Vec<u8>, scopes: &[String]) -> usize {
 /// comma-separated.
 #[wasm_bindgen(js_name = algorithmNames)]
 pub fn algorithm_names() -> String {
-    ALGORITHMS
+    Algorithm::ALL
         .iter()
         .map(|alg| alg.name())
         .collect::<Vec<_>>()
@@ -795,6 +769,24 @@ pub fn algorithm_names() -> String {
 #[wasm_bindgen(js_name = wasmMemory)]
 pub fn wasm_memory() -> JsValue {
     wasm_bindgen::memory()
+}
+
+/// The registered requirements `index` and the `len`-byte token in the
+/// input buffer, for `begin` and `verifySync`.
+fn call_input<'a>(
+    registered: &'a [Requirements],
+    input: &'a [u8],
+    index: u32,
+    len: u32,
+) -> Result<(&'a Requirements, &'a str), Error> {
+    let required = registered
+        .get(index as usize)
+        .ok_or_else(unknown_requirements)?;
+    let token = input
+        .get(..len as usize)
+        .and_then(|bytes| core::str::from_utf8(bytes).ok())
+        .ok_or_else(|| Error::new(ErrorCode::TokenMalformed, "token is not UTF-8"))?;
+    Ok((required, token))
 }
 
 fn unknown_requirements() -> Error {
