@@ -97,20 +97,20 @@ impl HostCrypto {
         signature: &[u8],
     ) -> Option<bool> {
         let call = self.call?;
+        if !host_takes(alg) {
+            return None;
+        }
         let der_signature;
-        let signature = match alg {
-            Algorithm::RS256 | Algorithm::RS384 | Algorithm::RS512 => signature,
-            Algorithm::ES256 | Algorithm::ES384 | Algorithm::ES512 => {
-                match ecdsa_der(alg, signature) {
-                    Some(der) => {
-                        der_signature = der;
-                        der_signature.as_slice()
-                    }
-                    // Wrong length or r, s out of range: invalid, as in Rust.
-                    None => return Some(false),
+        let signature = match alg.key_family() {
+            KeyFamily::Ec(_) => match ecdsa_der(alg, signature) {
+                Some(der) => {
+                    der_signature = der;
+                    der_signature.as_slice()
                 }
-            }
-            _ => return None,
+                // Wrong length or r, s out of range: invalid, as in Rust.
+                None => return Some(false),
+            },
+            _ => signature,
         };
         let spki = key.spki_der();
         if spki.is_empty() {
@@ -130,20 +130,25 @@ impl CryptoProvider for HostCrypto {
         }
     }
 
-    /// The host takes every RS* and ES* algorithm; the filter's pure Rust
-    /// has no ES* (built without the core's `p256`/`p384`/`p521`).
+    /// The filter's pure Rust has no ES* (built without the core's
+    /// `p256`/`p384`/`p521`); the host has them.
     fn supports(&self, alg: Algorithm) -> bool {
-        let host_takes = matches!(
-            alg,
-            Algorithm::RS256
-                | Algorithm::RS384
-                | Algorithm::RS512
-                | Algorithm::ES256
-                | Algorithm::ES384
-                | Algorithm::ES512
-        );
-        (self.uses_host() && host_takes) || RustCrypto.supports(alg)
+        (self.uses_host() && host_takes(alg)) || RustCrypto.supports(alg)
     }
+}
+
+/// What the host's `verify_signature` (EVP_DigestVerify) can check: RSA
+/// PKCS#1 v1.5 and ECDSA; PS*, EdDSA and HS* stay in Rust.
+fn host_takes(alg: Algorithm) -> bool {
+    matches!(
+        alg,
+        Algorithm::RS256
+            | Algorithm::RS384
+            | Algorithm::RS512
+            | Algorithm::ES256
+            | Algorithm::ES384
+            | Algorithm::ES512
+    )
 }
 
 /// A raw JWS ECDSA signature (`r || s`) as DER, after the length and range
