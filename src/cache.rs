@@ -42,7 +42,8 @@ impl<T> TokenCache<T> {
 
     /// The entry for `token`, if stored under the current key set.
     pub fn get(&self, token: &str) -> Option<Arc<T>> {
-        if self.capacity == 0 {
+        // Off: no need to hash the token.
+        if !self.is_enabled() {
             return None;
         }
         self.entries.get(token).cloned()
@@ -50,7 +51,7 @@ impl<T> TokenCache<T> {
 
     /// Stores a verified result; evicts the oldest entry when full.
     pub fn insert(&mut self, token: &str, value: Arc<T>) {
-        if self.capacity == 0 {
+        if !self.is_enabled() {
             return;
         }
         let key: Arc<str> = Arc::from(token);

@@ -25,9 +25,11 @@ pub struct UntrustedToken<'a> {
     header_json: Vec<u8>,
     /// The payload JSON as sent, once decoded.
     payload_json: OnceCell<Vec<u8>>,
-    /// `BASE64URL(header) '.' BASE64URL(payload)`.
-    signing_input: Cow<'a, str>,
-    /// Length of `BASE64URL(header)` within `signing_input`.
+    /// The whole token text.
+    text: Cow<'a, str>,
+    /// Length of `BASE64URL(header) '.' BASE64URL(payload)` within `text`.
+    signing_len: usize,
+    /// Length of `BASE64URL(header)` within `text`.
     header_len: usize,
     signature: Vec<u8>,
 }
@@ -44,26 +46,29 @@ impl<'a> UntrustedToken<'a> {
         let signature = base64url::decode(signature_b64.as_bytes())
             .filter(|signature| !signature.is_empty())
             .ok_or_else(|| malformed("signature is empty or not canonical base64url"))?;
-        let signing_input = token
-            .get(..header_b64.len() + 1 + payload_b64.len())
-            .ok_or_else(|| malformed("token is not splittable"))?;
+        let signing_len = header_b64.len() + 1 + payload_b64.len();
+        if token.get(..signing_len).is_none() {
+            return Err(malformed("token is not splittable"));
+        }
         Ok(UntrustedToken {
             header,
             header_json,
             payload_json: OnceCell::new(),
-            signing_input: Cow::Borrowed(signing_input),
+            text: Cow::Borrowed(token),
+            signing_len,
             header_len: header_b64.len(),
             signature,
         })
     }
 
-    /// The same token, owning a copy of its signing input.
+    /// The same token, owning a copy of its text.
     pub fn into_owned(self) -> UntrustedToken<'static> {
         UntrustedToken {
             header: self.header,
             header_json: self.header_json,
             payload_json: self.payload_json,
-            signing_input: Cow::Owned(self.signing_input.into_owned()),
+            text: Cow::Owned(self.text.into_owned()),
+            signing_len: self.signing_len,
             header_len: self.header_len,
             signature: self.signature,
         }
@@ -76,7 +81,7 @@ impl<'a> UntrustedToken<'a> {
 
     /// `BASE64URL(header) || '.' || BASE64URL(payload)`: what the signature covers.
     pub fn signing_input(&self) -> &str {
-        &self.signing_input
+        self.text.get(..self.signing_len).unwrap_or_default()
     }
 
     /// The header JSON exactly as sent (it passed the strict parse).
@@ -86,14 +91,12 @@ impl<'a> UntrustedToken<'a> {
 
     /// The header, still base64url-encoded.
     pub fn header_b64(&self) -> &str {
-        self.signing_input
-            .get(..self.header_len)
-            .unwrap_or_default()
+        self.text.get(..self.header_len).unwrap_or_default()
     }
 
     /// The payload, still base64url-encoded.
     pub fn payload_b64(&self) -> &str {
-        self.signing_input
+        self.signing_input()
             .get(self.header_len + 1..)
             .unwrap_or_default()
     }
@@ -119,9 +122,9 @@ impl<'a> UntrustedToken<'a> {
         parse_part(self.payload_json()?, "payload")
     }
 
-    /// Consumes the token, keeping the header.
-    pub fn into_header(self) -> Header {
-        self.header
+    /// Consumes the token, keeping the header and the token text.
+    pub fn into_header_and_text(self) -> (Header, Cow<'a, str>) {
+        (self.header, self.text)
     }
 }
 

@@ -6,7 +6,7 @@
 //! [`Verifier::prepare`] and [`Verifier::finish`]. [`Verifier::verify`] runs
 //! both around a synchronous [`CryptoProvider`].
 
-use alloc::{borrow::Cow, string::String, sync::Arc, vec::Vec};
+use alloc::{string::String, sync::Arc, vec::Vec};
 use serde_json::{Map, Value};
 
 use crate::cache::TokenCache;
@@ -70,8 +70,6 @@ pub enum Prepared<'t> {
 #[derive(Debug)]
 pub struct Pending<'t> {
     token: UntrustedToken<'t>,
-    /// The whole token, the cache key.
-    text: Cow<'t, str>,
     candidates: Vec<usize>,
 }
 
@@ -89,7 +87,6 @@ impl<'t> Pending<'t> {
     pub fn into_owned(self) -> Pending<'static> {
         Pending {
             token: self.token.into_owned(),
-            text: Cow::Owned(self.text.into_owned()),
             candidates: self.candidates,
         }
     }
@@ -198,20 +195,15 @@ impl Verifier {
             requirements.check(&verified.payload, &verified.scopes)?;
             return Ok(Prepared::Cached(verified));
         }
-        let text = token;
         let token = UntrustedToken::parse(
-            text,
+            token,
             self.validation.max_token_bytes,
             &self.validation.algorithms,
         )?;
         let candidates = self
             .keys
             .candidates(token.header().alg(), token.header().kid())?;
-        Ok(Prepared::Pending(Pending {
-            token,
-            text: Cow::Borrowed(text),
-            candidates,
-        }))
+        Ok(Prepared::Pending(Pending { token, candidates }))
     }
 
     /// Second half: `verified_by` is the candidate index whose key verified
@@ -234,7 +226,7 @@ impl Verifier {
         let payload = pending.token.payload()?;
         let claims = Claims::from_payload(&payload)?;
         let payload_b64 = String::from(pending.token.payload_b64());
-        let header = pending.token.into_header();
+        let (header, text) = pending.token.into_header_and_text();
         if let Some(accepted) = &self.validation.typ {
             let ok = header.typ().is_some_and(|typ| typ_matches(typ, accepted));
             if !ok {
@@ -258,7 +250,7 @@ impl Verifier {
         verified.claims.check_time(&self.validation, now)?;
         // The route's requirements are checked per call, cached or not; the
         // rest holds for the token's lifetime under this key set.
-        self.cache.insert(&pending.text, verified.clone());
+        self.cache.insert(&text, verified.clone());
         requirements.check(&verified.payload, &verified.scopes)?;
         Ok(verified)
     }

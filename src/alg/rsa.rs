@@ -142,9 +142,7 @@ impl RsaKey {
         if e_bytes.len() > 8 {
             return Err(String::from("invalid RSA key: exponent too large"));
         }
-        let e = e_bytes
-            .iter()
-            .fold(0u64, |acc, byte| (acc << 8) | u64::from(*byte));
+        let e = be_u64(e_bytes);
         if e > MAX_PUBLIC_EXPONENT {
             return Err(String::from("invalid RSA key: exponent too large"));
         }
@@ -160,10 +158,7 @@ impl RsaKey {
             .saturating_mul(8)
             .saturating_sub(n.first().map_or(0, |byte| byte.leading_zeros() as usize));
         // A modulus of more than 33 bits is above every accepted exponent.
-        let small_n = n
-            .iter()
-            .fold(0u64, |acc, byte| (acc << 8) | u64::from(*byte));
-        if bits <= 33 && small_n <= e {
+        if bits <= 33 && be_u64(&n) <= e {
             return Err(String::from(
                 "invalid RSA key: exponent not below the modulus",
             ));
@@ -281,6 +276,13 @@ fn uint_to_be<const LIMBS: usize>(value: &Uint<LIMBS>, len: usize) -> Option<Vec
         return None;
     }
     Some(bytes.split_off(pad))
+}
+
+/// At most 8 big-endian bytes as an integer.
+fn be_u64(bytes: &[u8]) -> u64 {
+    bytes
+        .iter()
+        .fold(0u64, |acc, byte| (acc << 8) | u64::from(*byte))
 }
 
 fn strip_leading_zeros(bytes: &[u8]) -> &[u8] {
