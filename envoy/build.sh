@@ -43,7 +43,7 @@ fi
 
 # Profile `filter` (Cargo.toml: release at opt-level "z") + wasm-opt -Oz
 # meets the 400 KB target; JWTGATE_ENVOY_PROFILE=release builds for speed
-# instead (about 610 KB; uncached RS256 ~10% and EdDSA ~25% less CPU, cache
+# instead (598 KB; uncached RS256 ~10% and EdDSA ~25% less CPU, cache
 # hits the same: BENCHMARKS.md).
 profile="${JWTGATE_ENVOY_PROFILE:-filter}"
 case "$profile" in
