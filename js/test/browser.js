@@ -22,7 +22,7 @@ const TYPES = {
  * Serves `roots` (URL prefix -> directory) and `extra` (path -> body text).
  * @returns {Promise<{url: string, close: () => Promise<void>}>}
  */
-export async function staticServer(roots, extra = {}) {
+async function staticServer(roots, extra = {}) {
   const prefixes = Object.keys(roots).sort((a, b) => b.length - a.length);
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
@@ -63,7 +63,7 @@ export async function staticServer(roots, extra = {}) {
  * Headless Chromium with a fresh --user-data-dir.
  * @returns {Promise<{context: import('playwright-core').BrowserContext, close: () => Promise<void>}>}
  */
-export async function launchChromium() {
+async function launchChromium() {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing (js/test.sh installs Debian's chromium)`);
   const { chromium } = await import('playwright-core');
   const profile = mkdtempSync(join(tmpdir(), 'jwtgate-chromium-'));
@@ -83,4 +83,19 @@ export async function launchChromium() {
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A static server (`staticServer`'s arguments), headless Chromium and a page,
+ * all closed after test `t`; `errors` collects the page's uncaught errors.
+ */
+export async function openPage(t, ...serve) {
+  const server = await staticServer(...serve);
+  t.after(server.close);
+  const browser = await launchChromium();
+  t.after(browser.close);
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  return { server, page, errors };
 }

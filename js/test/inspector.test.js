@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { table } from './helpers.js';
-import { launchChromium, staticServer } from './browser.js';
+import { openPage } from './browser.js';
 
 const pkg = fileURLToPath(new URL('..', import.meta.url));
 const output = `${pkg}.tmp/test-output`;
@@ -14,13 +14,7 @@ const output = `${pkg}.tmp/test-output`;
 test('inspector: decodes, shows times and scopes, verifies with the exact error code', async (t) => {
   const cases = table();
   const token = (name) => cases.cases.find((c) => c.name === name).token;
-  const server = await staticServer({ '/': pkg }, { '/jwks.json': JSON.stringify(cases.jwks) });
-  t.after(server.close);
-  const browser = await launchChromium();
-  t.after(browser.close);
-  const page = await browser.context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
+  const { server, page, errors } = await openPage(t, { '/': pkg }, { '/jwks.json': JSON.stringify(cases.jwks) });
   const requests = [];
   page.on('request', (r) => requests.push(new URL(r.url()).pathname));
   await page.goto(`${server.url}/inspector/index.html`);

@@ -4,7 +4,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync, copyFileSync, symlinkSync, rmSync } from 'node:fs';
-import { staticServer, launchChromium } from './browser.js';
+import { openPage } from './browser.js';
 import { fileURLToPath } from 'node:url';
 import * as jwtgate from 'jwtgate';
 import { keyFor, mint, claims, json64, ISSUER, AUDIENCE } from './helpers.js';
@@ -108,13 +108,7 @@ test('smoke: Bun', async () => {
 });
 
 test('smoke: headless Chromium', async (t) => {
-  const server = await staticServer({ '/pkg/': pkg, '/smoke/': `${dir}/` });
-  t.after(server.close);
-  const browser = await launchChromium();
-  t.after(browser.close);
-  const page = await browser.context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
+  const { server, page, errors } = await openPage(t, { '/pkg/': pkg, '/smoke/': `${dir}/` });
   await page.goto(`${server.url}/smoke/index.html`);
   await page.waitForFunction(() => window.__smoke !== undefined, null, { timeout: 30_000 }).catch(() => {});
   const out = await page.evaluate(() => window.__smoke);
