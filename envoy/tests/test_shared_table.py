@@ -13,8 +13,12 @@ import harness
 # with crypto=rust the table's `unsupported` verdicts apply to those cases.
 RUST_LACKS = {"ES256", "ES384", "ES512"}
 
-PROVIDER_OPTIONS = ("issuer", "audience", "algorithms", "clockTolerance", "maxTokenAge",
-                    "requiredClaims", "typ")
+# The table's option names (the npm package's) -> the filter's config fields.
+PROVIDER_FIELDS = {"algorithms": "algorithms", "clockTolerance": "clock_skew_seconds",
+                   "maxTokenAge": "max_token_age_seconds", "requiredClaims": "required_claims",
+                   "typ": "typ"}
+REQUIRES_FIELDS = {"requiredScopes": "scopes", "scopesAny": "scopes_any", "claims": "claims"}
+PROVIDER_OPTIONS = ("issuer", "audience", *PROVIDER_FIELDS)
 
 
 def expected(case, crypto):
@@ -47,24 +51,12 @@ def build(table):
                 "forward_payload_header": "x-jwt-payload",
                 "claim_to_headers": [{"claim_name": "client_id", "header_name": "x-client-id"}],
             }
-            if "algorithms" in options:
-                provider["algorithms"] = options["algorithms"]
-            if "clockTolerance" in options:
-                provider["clock_skew_seconds"] = options["clockTolerance"]
-            if "maxTokenAge" in options:
-                provider["max_token_age_seconds"] = options["maxTokenAge"]
-            if "requiredClaims" in options:
-                provider["required_claims"] = options["requiredClaims"]
-            if "typ" in options:
-                provider["typ"] = options["typ"]
+            provider.update({field: options[name] for name, field in PROVIDER_FIELDS.items()
+                             if name in options})
             providers[key] = ("p%d" % len(providers), provider)
         requires = {"provider_name": providers[key][0]}
-        if "requiredScopes" in options:
-            requires["scopes"] = options["requiredScopes"]
-        if "scopesAny" in options:
-            requires["scopes_any"] = options["scopesAny"]
-        if "claims" in options:
-            requires["claims"] = options["claims"]
+        requires.update({field: options[name] for name, field in REQUIRES_FIELDS.items()
+                         if name in options})
         rules.append({"match": {"path": "/case/" + case["name"]}, "requires": requires})
         runnable.append(case)
     config = {
