@@ -688,4 +688,26 @@ mod tests {
             err.0
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_bytes_are_an_error_not_a_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400)) {
+            let _ = parse(&bytes);
+        }
+
+        /// One changed byte anywhere in a valid configuration (with rules,
+        /// claims and a remote key set): a configuration or an error.
+        #[test]
+        fn mutated_configs_are_an_error_not_a_panic(at in proptest::prelude::any::<proptest::sample::Index>(), byte in proptest::prelude::any::<u8>()) {
+            let mut text = config(
+                r#","audiences":["a"],"algorithms":["EdDSA"],"clock_skew_seconds":5"#,
+                r#"[{"match":{"prefix":"/p","methods":["GET"]},"requires":{"provider_name":"p","scopes":["s"],"claims":{"c":[1,"x"]}}}]"#,
+            )
+            .into_bytes();
+            proptest::prop_assert!(parse(&text).is_ok(), "the unchanged configuration is valid");
+            let i = at.index(text.len());
+            text[i] = byte;
+            let _ = parse(&text);
+        }
+    }
 }

@@ -113,6 +113,8 @@ fn percent_decode(text: &str) -> String {
         if byte == b'%' {
             let hex = bytes
                 .get(i.saturating_add(1)..i.saturating_add(3))
+                // from_str_radix alone would take "+f" (a sign) as 15.
+                .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
                 .and_then(|h| std::str::from_utf8(h).ok())
                 .and_then(|h| u8::from_str_radix(h, 16).ok());
             if let Some(decoded) = hex {
@@ -231,5 +233,24 @@ mod tests {
         assert_eq!(remove_param("/x?access_token=t", "access_token"), "/x");
         assert_eq!(path_only("/x?y#z"), "/x");
         assert_eq!(percent_decode("%zz%41+"), "%zzA ");
+        assert_eq!(percent_decode("%+f%-1%4"), "% f%-1%4");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_request_is_an_answer_not_a_panic(
+            headers in proptest::collection::vec(("[a-z]{1,13}", "\\PC{0,120}"), 0..4),
+            path in "\\PC{0,160}",
+        ) {
+            let _ = extract(&bearer(), &headers, &path);
+        }
+
+        /// What the filter forwards upstream never carries the query token.
+        #[test]
+        fn a_removed_param_is_gone(path in "/[a-z]{0,3}(\\?((access_token|access_tokens|a|)(=[a-z%+.0-9]{0,8})?&?){0,4})?(#[a-z?=&_]{0,12})?") {
+            let sources = [TokenSource::Param("access_token".into())];
+            let stripped = remove_param(&path, "access_token");
+            proptest::prop_assert_eq!(extract(&sources, &[], &stripped), Extracted::Missing, "{}", stripped);
+        }
     }
 }
