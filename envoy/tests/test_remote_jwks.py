@@ -51,6 +51,12 @@ class Stack:
         self.upstream.close()
         self.jwks.close()
 
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        self.close()
+
 
 def wait_for(predicate, timeout, step=0.1):
     deadline = time.time() + timeout
@@ -63,8 +69,7 @@ def wait_for(predicate, timeout, step=0.1):
 
 def test_outage_at_start_gives_503_then_200():
     server = harness.JwksServer(harness.jwks(A), status=503)
-    stack = Stack(config(), server)
-    try:
+    with Stack(config(), server) as stack:
         status, headers, body = stack.envoy.request("/x", token=A.token())
         problems = check_error(status, headers, body, "jwks_unavailable")
         assert not problems, problems
@@ -74,16 +79,13 @@ def test_outage_at_start_gives_503_then_200():
         assert wait_for(lambda: stack.envoy.request("/x", token=A.token())[0] == 200, 10)
         assert stack.envoy.stat("jwtgate.jwks_fetch_ok") >= 1
         assert stack.envoy.stat("jwtgate.jwks_keys.issuer") == 1
-    finally:
-        stack.close()
 
 
 def test_first_request_waits_for_the_key_set():
     # The key-set server answers after 2 s; a request arriving before that
     # is paused and then resumed, not refused.
     server = harness.JwksServer(harness.jwks(A), delay=2.0)
-    stack = Stack(config(timeout_ms=5000), server)
-    try:
+    with Stack(config(timeout_ms=5000), server) as stack:
         started = time.time()
         token = A.token()
         status, _, body = stack.envoy.request("/x", token=token)
@@ -95,14 +97,11 @@ def test_first_request_waits_for_the_key_set():
         assert server.count() == 1
         waited = time.time() - started
         assert 0.2 < waited < 5.0, waited
-    finally:
-        stack.close()
 
 
 def test_last_good_set_is_kept_when_refresh_fails():
     server = harness.JwksServer(harness.jwks(A))
-    stack = Stack(config(cache_duration_seconds=1), server)
-    try:
+    with Stack(config(cache_duration_seconds=1), server) as stack:
         assert wait_for(lambda: stack.envoy.request("/x", token=A.token())[0] == 200, 5)
         server.set(status=500)
         failed = stack.envoy.stat("jwtgate.jwks_fetch_failed")
@@ -111,14 +110,11 @@ def test_last_good_set_is_kept_when_refresh_fails():
             status, _, body = stack.envoy.request("/x", token=A.token(jti=str(time.time())))
             assert status == 200, body
         assert "keeping the last good key set" in stack.envoy.logs()
-    finally:
-        stack.close()
 
 
 def test_key_rotation_with_cooldown():
     server = harness.JwksServer(harness.jwks(A))
-    stack = Stack(config(cooldown_seconds=3), server)
-    try:
+    with Stack(config(cooldown_seconds=3), server) as stack:
         assert wait_for(lambda: stack.envoy.request("/x", token=A.token())[0] == 200, 5)
         hits = server.count()
         assert hits == 1
@@ -148,14 +144,11 @@ def test_key_rotation_with_cooldown():
         status, headers, body = stack.envoy.request("/x", token=stranger.token())
         assert not check_error(status, headers, body, "key_not_found")
         assert server.count() == hits + 3
-    finally:
-        stack.close()
 
 
 def test_two_workers_fetch_once_per_refresh():
     server = harness.JwksServer(harness.jwks(A))
-    stack = Stack(config(cache_duration_seconds=1), server, concurrency=2)
-    try:
+    with Stack(config(cache_duration_seconds=1), server, concurrency=2) as stack:
         assert wait_for(lambda: stack.envoy.request("/x", token=A.token())[0] == 200, 5)
         start_hits, started = server.count(), time.time()
         ok = 0
@@ -178,22 +171,17 @@ def test_two_workers_fetch_once_per_refresh():
         # One VM alone fetches about once per second; VMs fetching each on
         # their own would multiply it.
         assert elapsed / 1.5 - 1 <= fetched <= elapsed + 1, fetched
-    finally:
-        stack.close()
 
 
 def test_cache_control_max_age_shortens_the_refresh():
     # cache_duration 600 s, but the server says max-age=5: refreshed after ~5 s.
     server = harness.JwksServer(harness.jwks(A), cache_control="public, max-age=5")
-    stack = Stack(config(), server)
-    try:
+    with Stack(config(), server) as stack:
         assert wait_for(lambda: stack.envoy.request("/x", token=A.token())[0] == 200, 5)
         assert server.count() == 1
         time.sleep(3.5)
         assert server.count() == 1, "refreshed too early"
         assert wait_for(lambda: server.count() == 2, 4), server.count()
-    finally:
-        stack.close()
 
 
 def test_request_body_does_not_release_a_waiting_request():
@@ -201,8 +189,7 @@ def test_request_body_does_not_release_a_waiting_request():
     # continue the paused headers: with the key-set server down, a request
     # with a body still ends in 503, never upstream.
     server = harness.JwksServer(harness.jwks(A), status=503)
-    stack = Stack(config(timeout_ms=1000), server)
-    try:
+    with Stack(config(timeout_ms=1000), server) as stack:
         for token in (A.token(), harness.Key("RS256", "key-a").token()):
             status, headers, body = stack.envoy.request(
                 "/upload", token=token, method="POST",
@@ -211,5 +198,3 @@ def test_request_body_does_not_release_a_waiting_request():
         server.set(status=200)
         assert wait_for(lambda: stack.envoy.request(
             "/upload", token=A.token(), method="POST", data=b"y" * 100000)[0] == 200, 10)
-    finally:
-        stack.close()
