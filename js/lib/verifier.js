@@ -131,6 +131,15 @@ function nonNegative(name, value, fallback) {
   return value;
 }
 
+/**
+ * The core's refusal of options, requirements or a key set (a JsError) as a
+ * TypeError; a wasm trap (a bug, never an answer) is rethrown as it is.
+ */
+function refusal(error, prefix = '') {
+  if (error instanceof WebAssembly.RuntimeError) return error;
+  return new TypeError(`${prefix}${error?.message ?? error}`);
+}
+
 export class Verifier {
   #core;
   #now;
@@ -170,7 +179,7 @@ export class Verifier {
     try {
       this.#core = new Core(JSON.stringify(core));
     } catch (error) {
-      throw new TypeError(error?.message ?? String(error));
+      throw refusal(error);
     }
     // The wasm module is instantiated by now (the entry points do it before
     // anything can construct a verifier).
@@ -209,7 +218,7 @@ export class Verifier {
       try {
         count = this.#core.setKeys(JSON.stringify(jwks));
       } catch (error) {
-        throw new TypeError(`jwtgate: ${error?.message ?? error}`);
+        throw refusal(error, 'jwtgate: ');
       }
       if (count === 0) {
         throw new TypeError(`jwtgate: the JWK Set has no usable key: ${this.#core.skippedKeys()}`);
@@ -249,7 +258,7 @@ export class Verifier {
       try {
         id = this.#core.addRequirements(text);
       } catch (error) {
-        throw new TypeError(error?.message ?? String(error));
+        throw refusal(error);
       }
       if (id === 1) this.#requirementIds.clear();
       this.#requirementIds.set(text, id);
