@@ -636,14 +636,15 @@ mod tests {
         )
     }
 
+    fn parse_config(extra_provider: &str, rules: &str) -> Result<Settings, ConfigError> {
+        parse(config(extra_provider, rules).as_bytes())
+    }
+
     #[test]
     fn parses_a_minimal_config() {
-        let settings = parse(
-            config(
-                "",
-                r#"[{"match":{"prefix":"/"},"requires":{"provider_name":"p"}}]"#,
-            )
-            .as_bytes(),
+        let settings = parse_config(
+            "",
+            r#"[{"match":{"prefix":"/"},"requires":{"provider_name":"p"}}]"#,
         )
         .expect("valid");
         assert_eq!(settings.realm, DEFAULT_REALM);
@@ -653,7 +654,7 @@ mod tests {
 
     #[test]
     fn unknown_field_is_named() {
-        let err = parse(config(r#","isuer":"typo""#, r#"[{"match":{"prefix":"/"}}]"#).as_bytes())
+        let err = parse_config(r#","isuer":"typo""#, r#"[{"match":{"prefix":"/"}}]"#)
             .expect_err("unknown field");
         assert!(err.0.contains("isuer"), "{}", err.0);
         assert!(err.0.contains("providers.p"), "{}", err.0);
@@ -661,12 +662,9 @@ mod tests {
 
     #[test]
     fn bad_algorithm_is_named() {
-        let err = parse(
-            config(
-                r#","algorithms":["RS256","none"]"#,
-                r#"[{"match":{"prefix":"/"}}]"#,
-            )
-            .as_bytes(),
+        let err = parse_config(
+            r#","algorithms":["RS256","none"]"#,
+            r#"[{"match":{"prefix":"/"}}]"#,
         )
         .expect_err("bad alg");
         assert!(err.0.contains("providers.p.algorithms[1]"), "{}", err.0);
@@ -674,12 +672,9 @@ mod tests {
 
     #[test]
     fn unknown_provider_in_rule_is_named() {
-        let err = parse(
-            config(
-                "",
-                r#"[{"match":{"prefix":"/"},"requires":{"provider_name":"q"}}]"#,
-            )
-            .as_bytes(),
+        let err = parse_config(
+            "",
+            r#"[{"match":{"prefix":"/"},"requires":{"provider_name":"q"}}]"#,
         )
         .expect_err("unknown provider");
         assert!(
