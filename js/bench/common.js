@@ -119,7 +119,7 @@ async function freePort() {
  * Serves `worker` (a path under js/) in workerd with the package, jose and
  * @tsndr/cloudflare-worker-jwt as modules, plus `extra` module paths.
  */
-export async function benchWorkerd(fx, { worker = 'bench/worker.js', extra = ['bench/suite.js'], algs = ALGS, webcrypto = true } = {}) {
+export async function benchWorkerd(fx, { worker = 'bench/worker.js', extra = ['bench/suite.js', 'bench/serve.js'], algs = ALGS, webcrypto = true } = {}) {
   const dir = `${pkg}.tmp/bench-workerd`;
   mkdirSync(dir, { recursive: true });
   const at = (path) => relative(dir, `${pkg}${path}`);

@@ -11,7 +11,7 @@ const fx = fixture();
 const node = await benchNode(await partsSuite({ jwtgate, jose, wasm }, fx), 'node', PART_ALGS);
 const workerd = await benchWorkerd(fx, {
   worker: 'bench/parts-worker.js',
-  extra: ['bench/parts-suite.js'],
+  extra: ['bench/parts-suite.js', 'bench/serve.js'],
   algs: PART_ALGS,
   webcrypto: false,
 });

@@ -1,20 +1,17 @@
-// The benchmark inside workerd: GET /run?name=<bench>&n=<count> runs one
-// bench `count` times; run.js times the requests from outside (workerd's
-// clock does not advance during CPU work).
+// The benchmark inside workerd (requests: serve.js), plus GET /webcrypto:
+// which of the fixture's keys this runtime's WebCrypto imports.
 import * as jwtgate from 'jwtgate';
 import * as jose from 'jose';
 import * as tsndr from '@tsndr/cloudflare-worker-jwt';
 import { suite } from './suite.js';
+import { serveBenches } from './serve.js';
 
 let benches;
 
 export default {
   async fetch(request, env) {
     benches ??= await suite({ jwtgate, jose, tsndr }, JSON.parse(env.FIXTURE));
-    const url = new URL(request.url);
-    if (url.pathname === '/list') return Response.json([...benches.keys()]);
-    if (url.pathname === '/webcrypto') {
-      // Which of the fixture's keys this runtime's WebCrypto imports.
+    if (new URL(request.url).pathname === '/webcrypto') {
       const fx = JSON.parse(env.FIXTURE);
       const params = { RS256: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, ES256: { name: 'ECDSA', namedCurve: 'P-256' }, EdDSA: { name: 'Ed25519' }, HS256: { name: 'HMAC', hash: 'SHA-256' } };
       const out = {};
@@ -24,10 +21,6 @@ export default {
       }
       return Response.json(out);
     }
-    const fn = benches.get(url.searchParams.get('name'));
-    if (!fn) return new Response('no such bench', { status: 404 });
-    const n = Number(url.searchParams.get('n') ?? 1);
-    for (let i = 0; i < n; i += 1) await fn();
-    return new Response('ok');
+    return serveBenches(request, benches);
   },
 };
