@@ -1,8 +1,8 @@
 //! Registered claims (RFC 7519 §4.1), typed, and the time, issuer and audience
 //! checks. All arithmetic is in `i128`, so no claim value can overflow it.
 
+use crate::json::{Map, Value};
 use alloc::{format, string::String, vec::Vec};
-use serde_json::{Map, Value};
 
 use crate::config::Validation;
 use crate::error::{Error, ErrorCode};
@@ -31,7 +31,7 @@ pub struct Claims {
 
 impl Claims {
     /// Reads the registered claims, checking their JSON types.
-    pub fn from_payload(payload: &Map<String, Value>) -> Result<Claims, Error> {
+    pub fn from_payload(payload: &Map) -> Result<Claims, Error> {
         let string = |name: &str, code: ErrorCode| match payload.get(name) {
             None => Ok(None),
             Some(Value::String(text)) => Ok(Some(text.clone())),
@@ -128,11 +128,7 @@ impl Claims {
 
     /// The checks that do not depend on the clock: issuer, audience and
     /// required claims. Their result holds for as long as the token is cached.
-    pub fn check_static(
-        &self,
-        validation: &Validation,
-        payload: &Map<String, Value>,
-    ) -> Result<(), Error> {
+    pub fn check_static(&self, validation: &Validation, payload: &Map) -> Result<(), Error> {
         if !validation.issuers.is_empty() {
             match &self.issuer {
                 Some(iss) if validation.issuers.iter().any(|want| want == iss) => {}
@@ -175,36 +171,16 @@ impl Claims {
     }
 }
 
-/// A NumericDate must be a JSON number. Integers are taken as they are
-/// (`u64` beyond `i64::MAX` saturates); fractions (RFC 7519 allows them) are
-/// floored, saturating at the `i64` range. Anything else is `claim_invalid`.
-fn numeric_date(payload: &Map<String, Value>, name: &str) -> Result<Option<i64>, Error> {
+/// A NumericDate must be a JSON number. Fractions (RFC 7519 allows them)
+/// are floored; values beyond the `i64` range saturate. Anything else is
+/// `claim_invalid`.
+fn numeric_date(payload: &Map, name: &str) -> Result<Option<i64>, Error> {
     match payload.get(name) {
         None => Ok(None),
-        Some(Value::Number(number)) => {
-            if let Some(value) = number.as_i64() {
-                Ok(Some(value))
-            } else if number.as_u64().is_some() {
-                Ok(Some(i64::MAX))
-            } else {
-                // `as` saturates and JSON has no NaN or infinity.
-                Ok(number.as_f64().map(|value| floor(value) as i64))
-            }
-        }
+        Some(Value::Number(number)) => Ok(Some(number.floor_i64())),
         Some(_) => Err(Error::new(
             ErrorCode::ClaimInvalid,
             format!("claim \"{name}\" is not a NumericDate (a JSON number)"),
         )),
-    }
-}
-
-/// `f64::floor` needs std; the cast truncates toward zero, so step down for
-/// negative fractions.
-fn floor(value: f64) -> f64 {
-    let truncated = value as i64 as f64;
-    if truncated > value {
-        truncated - 1.0
-    } else {
-        truncated
     }
 }

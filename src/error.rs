@@ -183,7 +183,7 @@ impl Error {
 
     /// The JSON response body: `{"error": code, "error_description": ...}`.
     pub fn json_body(&self) -> String {
-        let mut body = serde_json::Map::new();
+        let mut body = crate::json::Map::new();
         body.insert("error".to_string(), self.code.as_str().into());
         body.insert(
             "error_description".to_string(),
@@ -192,7 +192,7 @@ impl Error {
         if let Some(scope) = &self.required_scope {
             body.insert("scope".to_string(), scope.as_str().into());
         }
-        serde_json::Value::Object(body).to_string()
+        body.to_string()
     }
 }
 

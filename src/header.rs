@@ -1,7 +1,7 @@
 //! The JOSE header of a compact JWS, checked before any key is looked up.
 
+use crate::json::{Map, Value};
 use alloc::{format, string::String, vec::Vec};
-use serde_json::{Map, Value};
 
 use crate::algorithm::Algorithm;
 use crate::error::{Error, ErrorCode};
@@ -10,7 +10,7 @@ use crate::error::{Error, ErrorCode};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Header {
     alg: Algorithm,
-    members: Map<String, Value>,
+    members: Map,
 }
 
 /// `crit` names jwtgate understands (RFC 7797 `b64`, and only as `true`).
@@ -21,10 +21,7 @@ impl Header {
     ///
     /// `jku`, `x5u`, `jwk` and `x5c` are kept as members but never used to
     /// find a key: a token must not choose the key it is verified with.
-    pub fn from_object(
-        members: Map<String, Value>,
-        allowed: &[Algorithm],
-    ) -> Result<Header, Error> {
+    pub fn from_object(members: Map, allowed: &[Algorithm]) -> Result<Header, Error> {
         let malformed = |what: String| Error::new(ErrorCode::TokenMalformed, what);
         let alg_name = match members.get("alg") {
             Some(Value::String(name)) => name,
@@ -100,7 +97,7 @@ impl Header {
     }
 
     /// All header members as sent.
-    pub fn members(&self) -> &Map<String, Value> {
+    pub fn members(&self) -> &Map {
         &self.members
     }
 }

@@ -4,12 +4,12 @@
 //! verifies with, the DER SubjectPublicKeyInfo that host crypto (Envoy's
 //! BoringSSL) imports, and the public JWK members that WebCrypto imports.
 
+use crate::json::{Map, Value};
 use alloc::{
     format,
     string::{String, ToString},
     vec::Vec,
 };
-use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use crate::algorithm::{Algorithm, Curve, KeyFamily};
@@ -41,7 +41,7 @@ pub struct Jwk {
     alg: Option<Algorithm>,
     key_use: Option<String>,
     material: KeyMaterial,
-    public_members: Map<String, Value>,
+    public_members: Map,
     spki_der: Vec<u8>,
     thumbprint: String,
 }
@@ -59,7 +59,7 @@ pub struct SkippedKey {
 
 impl Jwk {
     /// Parses one JWK object. Errors say why the key cannot be used.
-    pub fn from_object(object: &Map<String, Value>) -> Result<Jwk, String> {
+    pub fn from_object(object: &Map) -> Result<Jwk, String> {
         let kid = optional_string(object, "kid")?;
         let alg = match optional_string(object, "alg")? {
             None => None,
@@ -127,7 +127,7 @@ impl Jwk {
 
     /// The public JWK members (`kty` and the key parameters; for `oct`, `k`),
     /// in the form WebCrypto's `importKey("jwk", ...)` takes.
-    pub fn public_members(&self) -> &Map<String, Value> {
+    pub fn public_members(&self) -> &Map {
         &self.public_members
     }
 
@@ -196,7 +196,7 @@ fn family_matches(family: KeyFamily, material: &KeyMaterial) -> bool {
     }
 }
 
-fn optional_string(object: &Map<String, Value>, name: &str) -> Result<Option<String>, String> {
+fn optional_string(object: &Map, name: &str) -> Result<Option<String>, String> {
     match object.get(name) {
         None => Ok(None),
         Some(Value::String(text)) => Ok(Some(text.clone())),
@@ -204,12 +204,12 @@ fn optional_string(object: &Map<String, Value>, name: &str) -> Result<Option<Str
     }
 }
 
-fn required_bytes(object: &Map<String, Value>, name: &str) -> Result<Vec<u8>, String> {
+fn required_bytes(object: &Map, name: &str) -> Result<Vec<u8>, String> {
     let text = optional_string(object, name)?.ok_or_else(|| format!("missing {name}"))?;
     base64url::decode(text.as_bytes()).ok_or_else(|| format!("{name} is not canonical base64url"))
 }
 
-fn members(pairs: &[(&str, &[u8])], kty: &str, crv: Option<&str>) -> Map<String, Value> {
+fn members(pairs: &[(&str, &[u8])], kty: &str, crv: Option<&str>) -> Map {
     let mut map = Map::new();
     map.insert("kty".to_string(), kty.into());
     if let Some(crv) = crv {
@@ -221,9 +221,9 @@ fn members(pairs: &[(&str, &[u8])], kty: &str, crv: Option<&str>) -> Map<String,
     map
 }
 
-type Parsed = (KeyMaterial, Map<String, Value>);
+type Parsed = (KeyMaterial, Map);
 
-fn parse_rsa(object: &Map<String, Value>) -> Result<Parsed, String> {
+fn parse_rsa(object: &Map) -> Result<Parsed, String> {
     let n = required_bytes(object, "n")?;
     let e = required_bytes(object, "e")?;
     let key = crate::alg::RsaKey::from_be_bytes(&n, &e)?;
@@ -241,7 +241,7 @@ fn parse_rsa(object: &Map<String, Value>) -> Result<Parsed, String> {
     Ok((KeyMaterial::Rsa(key), public))
 }
 
-fn parse_ec(object: &Map<String, Value>) -> Result<Parsed, String> {
+fn parse_ec(object: &Map) -> Result<Parsed, String> {
     let crv = optional_string(object, "crv")?.ok_or("missing crv")?;
     let curve = match crv.as_str() {
         "P-256" => Curve::P256,
@@ -258,7 +258,7 @@ fn parse_ec(object: &Map<String, Value>) -> Result<Parsed, String> {
     ))
 }
 
-fn parse_okp(object: &Map<String, Value>) -> Result<Parsed, String> {
+fn parse_okp(object: &Map) -> Result<Parsed, String> {
     let crv = optional_string(object, "crv")?.ok_or("missing crv")?;
     if crv != "Ed25519" {
         return Err(format!("unsupported OKP crv \"{crv}\""));
@@ -279,7 +279,7 @@ fn parse_okp(object: &Map<String, Value>) -> Result<Parsed, String> {
     ))
 }
 
-fn parse_oct(object: &Map<String, Value>, alg: Option<Algorithm>) -> Result<Parsed, String> {
+fn parse_oct(object: &Map, alg: Option<Algorithm>) -> Result<Parsed, String> {
     let secret = required_bytes(object, "k")?;
     // Without an `alg` the secret must at least suit HS256; `can_verify`
     // checks it against the hash of the token's algorithm.
@@ -302,21 +302,9 @@ fn spki_der(material: &KeyMaterial) -> Vec<u8> {
     }
 }
 
-/// RFC 7638: SHA-256 over the required members, sorted, without white space.
-fn thumbprint(public_members: &Map<String, Value>) -> String {
-    // Sorted explicitly: serde_json's `preserve_order` feature, if any crate
-    // turns it on, would keep insertion order instead.
-    let mut entries: Vec<(&String, &Value)> = public_members.iter().collect();
-    entries.sort_by(|a, b| a.0.cmp(b.0));
-    let mut canonical = String::from("{");
-    for (position, (name, value)) in entries.into_iter().enumerate() {
-        if position > 0 {
-            canonical.push(',');
-        }
-        canonical.push_str(&Value::String(name.clone()).to_string());
-        canonical.push(':');
-        canonical.push_str(&value.to_string());
-    }
-    canonical.push('}');
+/// RFC 7638: SHA-256 over the required members, sorted, without white space
+/// (the form [`Map`]'s text has).
+fn thumbprint(public_members: &Map) -> String {
+    let canonical = public_members.to_string();
     base64url::encode(&Sha256::digest(canonical.as_bytes()))
 }

@@ -1,9 +1,9 @@
 //! Strict compact-JWS splitting and decoding (RFC 7515 §7.1), done before
 //! anything in the token is trusted.
 
+use crate::json::Map;
 use alloc::{borrow::Cow, format, string::String, vec::Vec};
 use core::cell::OnceCell;
-use serde_json::{Map, Value};
 
 use crate::algorithm::Algorithm;
 use crate::base64url;
@@ -118,7 +118,7 @@ impl<'a> UntrustedToken<'a> {
 
     /// Decodes the payload as a strict JSON object. Call only after the
     /// signature verified: claims are not parsed before that.
-    pub fn payload(&self) -> Result<Map<String, Value>, Error> {
+    pub fn payload(&self) -> Result<Map, Error> {
         parse_part(self.payload_json()?, "payload")
     }
 
@@ -132,9 +132,9 @@ impl<'a> UntrustedToken<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decoded {
     /// The JOSE header members.
-    pub header: Map<String, Value>,
+    pub header: Map,
     /// The claims.
-    pub payload: Map<String, Value>,
+    pub payload: Map,
 }
 
 /// Decodes header and payload without verifying anything (for tooling).
@@ -170,7 +170,7 @@ fn split(token: &str, max_bytes: usize) -> Result<(&str, &str, &str), Error> {
     }
 }
 
-fn decode_object(part: &str, what: &str) -> Result<Map<String, Value>, Error> {
+fn decode_object(part: &str, what: &str) -> Result<Map, Error> {
     parse_part(&decode_part(part, what)?, what)
 }
 
@@ -179,7 +179,7 @@ fn decode_part(part: &str, what: &str) -> Result<Vec<u8>, Error> {
         .ok_or_else(|| malformed(&format!("{what} is not canonical base64url")))
 }
 
-fn parse_part(json: &[u8], what: &str) -> Result<Map<String, Value>, Error> {
+fn parse_part(json: &[u8], what: &str) -> Result<Map, Error> {
     json::parse_object(json)
         .map_err(|err| malformed(&format!("{what} is not a valid JSON object: {err}")))
 }

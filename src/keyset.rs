@@ -1,7 +1,7 @@
 //! A JWK Set (RFC 7517 §5), parsed key by key, and key selection for a token.
 
+use crate::json::Value;
 use alloc::{format, string::String, vec::Vec};
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::algorithm::Algorithm;

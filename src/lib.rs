@@ -65,7 +65,7 @@ pub mod der;
 pub mod ec;
 pub mod error;
 pub mod header;
-mod json;
+pub mod json;
 pub mod jwk;
 pub mod jws;
 pub mod keyset;

@@ -1,7 +1,7 @@
 //! Claim-based authorization: scopes and claim rules a route requires.
 
+use crate::json::{Map, Value};
 use alloc::{format, string::String, vec::Vec};
-use serde_json::{Map, Value};
 
 use crate::error::{Error, ErrorCode};
 
@@ -48,7 +48,7 @@ impl Requirements {
 
     /// Checks claim rules first (a token of the wrong tenant is not "missing
     /// a scope"), then all-of scopes, then any-of scopes.
-    pub fn check(&self, payload: &Map<String, Value>, granted: &[String]) -> Result<(), Error> {
+    pub fn check(&self, payload: &Map, granted: &[String]) -> Result<(), Error> {
         for rule in &self.claims {
             rule.check(payload)?;
         }
@@ -83,7 +83,7 @@ impl ClaimRule {
         }
     }
 
-    fn check(&self, payload: &Map<String, Value>) -> Result<(), Error> {
+    fn check(&self, payload: &Map) -> Result<(), Error> {
         let fail = |what: &str| {
             Error::new(
                 ErrorCode::ClaimInvalid,
@@ -105,7 +105,7 @@ impl ClaimRule {
 }
 
 /// A claim by exact name, or else by dotted path through nested objects.
-pub fn lookup<'a>(payload: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+pub fn lookup<'a>(payload: &'a Map, name: &str) -> Option<&'a Value> {
     if let Some(value) = payload.get(name) {
         return Some(value);
     }
@@ -119,10 +119,7 @@ pub fn lookup<'a>(payload: &'a Map<String, Value>, name: &str) -> Option<&'a Val
 
 /// The granted scopes: the union of every configured claim, each either a
 /// space-delimited string (RFC 8693 `scope`) or an array of strings (`scp`).
-pub fn granted_scopes(
-    payload: &Map<String, Value>,
-    claims: &[String],
-) -> Result<Vec<String>, Error> {
+pub fn granted_scopes(payload: &Map, claims: &[String]) -> Result<Vec<String>, Error> {
     let mut scopes: Vec<String> = Vec::new();
     let mut add = |scope: &str| {
         if !scope.is_empty() && !scopes.iter().any(|s| s == scope) {

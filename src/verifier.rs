@@ -6,8 +6,8 @@
 //! [`Verifier::prepare`] and [`Verifier::finish`]. [`Verifier::verify`] runs
 //! both around a synchronous [`CryptoProvider`].
 
+use crate::json::Map;
 use alloc::{string::String, sync::Arc, vec::Vec};
-use serde_json::{Map, Value};
 
 use crate::cache::TokenCache;
 use crate::claims::Claims;
@@ -24,7 +24,7 @@ use crate::provider::CryptoProvider;
 pub struct Verified {
     header: Header,
     claims: Claims,
-    payload: Map<String, Value>,
+    payload: Map,
     payload_b64: String,
     scopes: Vec<String>,
     key_thumbprint: String,
@@ -40,7 +40,7 @@ impl Verified {
         &self.claims
     }
     /// Every claim of the payload.
-    pub fn payload(&self) -> &Map<String, Value> {
+    pub fn payload(&self) -> &Map {
         &self.payload
     }
     /// The payload exactly as signed, base64url (for forwarding upstream).

@@ -237,7 +237,8 @@ fn b64(bytes: &[u8]) -> Value {
 }
 
 fn import(jwk: Value) -> Result<Jwk, String> {
-    Jwk::from_object(jwk.as_object().expect("a JSON object"))
+    let object = jwtgate::json::parse_object(jwk.to_string().as_bytes()).expect("a JSON object");
+    Jwk::from_object(&object)
 }
 
 /// An RSA key from its modulus and exponent (minimal big-endian, as a JWK

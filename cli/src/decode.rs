@@ -5,7 +5,7 @@ use jwtgate::{
 };
 use serde_json::{json, Map, Value};
 
-use crate::{input, times, EXIT_USAGE};
+use crate::{input, json::to_serde, times, EXIT_USAGE};
 
 /// Arguments of `jwtgate decode`.
 #[derive(clap::Args)]
@@ -30,11 +30,12 @@ pub fn run(args: &Args) -> Result<u8, String> {
     // The same scope claims a default verifier reads.
     let scope_claims = Validation::default().scope_claims;
     let scopes = granted_scopes(&decoded.payload, &scope_claims).unwrap_or_default();
+    let payload = to_serde(&decoded.payload);
     let output = json!({
-        "header": decoded.header,
-        "payload": decoded.payload,
+        "header": to_serde(&decoded.header),
+        "times": readable_times(&payload, now),
+        "payload": payload,
         "scopes": scopes,
-        "times": readable_times(&decoded.payload, now),
         "verified": false,
     });
     println!(
@@ -44,7 +45,7 @@ pub fn run(args: &Args) -> Result<u8, String> {
     Ok(0)
 }
 
-fn readable_times(payload: &Map<String, Value>, now: u64) -> Value {
+fn readable_times(payload: &Value, now: u64) -> Value {
     let date = |name: &str| payload.get(name).and_then(Value::as_i64);
     let mut times = Map::new();
     for (claim, label) in [("iat", "issued"), ("nbf", "not_before"), ("exp", "expires")] {

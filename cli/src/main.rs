@@ -4,6 +4,7 @@ mod decode;
 mod demo;
 mod input;
 mod issuer;
+mod json;
 mod jwks;
 mod progress;
 mod times;

@@ -3,7 +3,7 @@
 use jwtgate::{Algorithm, Requirements, RustCrypto, Validation, Verifier};
 use serde_json::json;
 
-use crate::{input, times, EXIT_INVALID};
+use crate::{input, json::to_serde, times, EXIT_INVALID};
 
 /// Arguments of `jwtgate verify`.
 #[derive(clap::Args)]
@@ -56,8 +56,8 @@ pub fn run(args: &Args) -> Result<u8, String> {
     match verifier.verify(&token, now, &RustCrypto, &requirements) {
         Ok(verified) => {
             let output = json!({
-                "header": verified.header().members(),
-                "payload": verified.payload(),
+                "header": to_serde(verified.header().members()),
+                "payload": to_serde(verified.payload()),
                 "scopes": verified.scopes(),
                 "key_thumbprint": verified.key_thumbprint(),
             });

@@ -599,16 +599,24 @@ fn build_rule(index: usize, raw: RawRule, providers: &[Provider]) -> Result<Rule
             requirements.scopes = requires.scopes;
             requirements.scopes_any = requires.scopes_any;
             for (name, values) in requires.claims {
+                let field = || format!("{}.{name}", at("requires.claims"));
                 let values = match values {
                     Value::Array(items) => items,
                     Value::Object(_) | Value::Null => {
                         return Err(field_error(
-                            &format!("{}.{name}", at("requires.claims")),
+                            &field(),
                             "must be a value or an array of values",
                         ))
                     }
                     other => vec![other],
                 };
+                // The core compares claims as its own JSON values; serde_json
+                // writes what it read back as JSON text for it.
+                let values = values
+                    .iter()
+                    .map(|value| jwtgate::json::parse(value.to_string().as_bytes()))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|err| field_error(&field(), err))?;
                 requirements.claims.push(ClaimRule::new(name, values));
             }
             Some(Requires {

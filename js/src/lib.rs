@@ -33,15 +33,17 @@ mod pool;
 #[global_allocator]
 static ALLOCATOR: pool::Pool = pool::Pool::new();
 
+mod options;
+
 use jwtgate::config::DEFAULT_CACHE_ENTRIES;
+use jwtgate::json::{Map, Value};
 use jwtgate::jwk::SkippedKey;
 use jwtgate::policy::granted_scopes;
 use jwtgate::{
     base64url, decode_unverified, Algorithm, ClaimRule, CryptoProvider, Error, ErrorCode, KeySet,
     Pending, Prepared, Requirements, RustCrypto, Validation, Verified, Verifier,
 };
-use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use options::{CallOptions, Options};
 use wasm_bindgen::prelude::*;
 
 /// `begin` / `end` / `verifySync`: the token is good (read `resultText`).
@@ -93,57 +95,7 @@ const MAX_REQUIREMENT_SETS: usize = 256;
 
 const DEFAULT_REALM: &str = "jwtgate";
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum OneOrMany {
-    One(String),
-    Many(Vec<String>),
-}
-
-impl OneOrMany {
-    fn into_vec(self) -> Vec<String> {
-        match self {
-            OneOrMany::One(one) => vec![one],
-            OneOrMany::Many(many) => many,
-        }
-    }
-}
-
-fn strings(value: Option<OneOrMany>) -> Vec<String> {
-    value.map(OneOrMany::into_vec).unwrap_or_default()
-}
-
-/// The options the core takes, as the JS package spells them.
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct Options {
-    issuer: Option<OneOrMany>,
-    audience: Option<OneOrMany>,
-    algorithms: Option<OneOrMany>,
-    clock_tolerance: Option<u64>,
-    max_token_age: Option<u64>,
-    require_exp: Option<bool>,
-    required_claims: Option<OneOrMany>,
-    typ: Option<OneOrMany>,
-    scope_claims: Option<OneOrMany>,
-    required_scopes: Option<OneOrMany>,
-    scopes_any: Option<OneOrMany>,
-    claims: Option<Map<String, Value>>,
-    cache_entries: Option<usize>,
-    max_token_bytes: Option<usize>,
-    realm: Option<String>,
-}
-
-/// Per-call requirements.
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct CallOptions {
-    required_scopes: Option<OneOrMany>,
-    scopes_any: Option<OneOrMany>,
-    claims: Option<Map<String, Value>>,
-}
-
-fn claim_rules(claims: Option<Map<String, Value>>) -> Vec<ClaimRule> {
+fn claim_rules(claims: Option<Map>) -> Vec<ClaimRule> {
     claims
         .unwrap_or_default()
         .into_iter()
@@ -154,15 +106,11 @@ fn claim_rules(claims: Option<Map<String, Value>>) -> Vec<ClaimRule> {
         .collect()
 }
 
-fn requirements(
-    scopes: Option<OneOrMany>,
-    any: Option<OneOrMany>,
-    claims: Option<Map<String, Value>>,
-) -> Requirements {
+fn requirements(call: CallOptions) -> Requirements {
     let mut requirements = Requirements::default();
-    requirements.scopes = strings(scopes);
-    requirements.scopes_any = strings(any);
-    requirements.claims = claim_rules(claims);
+    requirements.scopes = call.required_scopes.unwrap_or_default();
+    requirements.scopes_any = call.scopes_any.unwrap_or_default();
+    requirements.claims = claim_rules(call.claims);
     requirements
 }
 
@@ -174,7 +122,7 @@ fn validation(options: Options) -> Result<(Validation, String, usize), JsError> 
     let mut validation = Validation::default();
     if let Some(algorithms) = options.algorithms {
         let mut parsed = Vec::new();
-        for name in algorithms.into_vec() {
+        for name in algorithms {
             let alg = Algorithm::from_name(&name)
                 .ok_or_else(|| config_error(format!("unknown algorithm \"{name}\"")))?;
             parsed.push(alg);
@@ -184,8 +132,8 @@ fn validation(options: Options) -> Result<(Validation, String, usize), JsError> 
         }
         validation.algorithms = parsed;
     }
-    validation.issuers = strings(options.issuer);
-    validation.audiences = strings(options.audience);
+    validation.issuers = options.issuer.unwrap_or_default();
+    validation.audiences = options.audience.unwrap_or_default();
     if let Some(leeway) = options.clock_tolerance {
         validation.leeway = leeway;
     }
@@ -193,30 +141,28 @@ fn validation(options: Options) -> Result<(Validation, String, usize), JsError> 
     if let Some(require_exp) = options.require_exp {
         validation.require_exp = require_exp;
     }
-    validation.required_claims = strings(options.required_claims);
-    validation.typ = options.typ.map(OneOrMany::into_vec);
+    validation.required_claims = options.required_claims.unwrap_or_default();
+    validation.typ = options.typ;
     if let Some(claims) = options.scope_claims {
-        validation.scope_claims = claims.into_vec();
+        validation.scope_claims = claims;
     }
-    validation.requirements =
-        requirements(options.required_scopes, options.scopes_any, options.claims);
+    validation.requirements = requirements(options.call);
     // The verified-token cache lives in `Core::remembered` (keyed by the
     // token string on the JS side, re-checked like the core's cache hit):
     // the core's own digest-keyed cache is off, so a cold verification
     // computes no digest. `cacheEntries` sizes the JS side (`cacheCapacity`).
-    if let Some(entries) = options.cache_entries {
-        if entries > MAX_REMEMBERED {
-            return Err(config_error(format!(
-                "cacheEntries exceeds {MAX_REMEMBERED}"
-            )));
-        }
-    }
+    let capacity = match options.cache_entries {
+        None => DEFAULT_CACHE_ENTRIES,
+        Some(entries) => usize::try_from(entries)
+            .ok()
+            .filter(|entries| *entries <= MAX_REMEMBERED)
+            .ok_or_else(|| config_error(format!("cacheEntries exceeds {MAX_REMEMBERED}")))?,
+    };
     validation.cache_entries = 0;
     if let Some(bytes) = options.max_token_bytes {
-        validation.max_token_bytes = bytes;
+        validation.max_token_bytes = usize::try_from(bytes).unwrap_or(usize::MAX);
     }
     let realm = options.realm.unwrap_or_else(|| String::from(DEFAULT_REALM));
-    let capacity = options.cache_entries.unwrap_or(DEFAULT_CACHE_ENTRIES);
     Ok((validation, realm, capacity))
 }
 
@@ -226,14 +172,23 @@ fn seconds(now: f64) -> u64 {
     now.max(0.0) as u64
 }
 
+/// A JSON object from its members.
+fn object<const N: usize>(members: [(&str, Value); N]) -> Map {
+    let mut map = Map::new();
+    for (name, value) in members {
+        map.insert(String::from(name), value);
+    }
+    map
+}
+
 fn error_json(error: &Error, realm: &str) -> String {
-    json!({
-        "code": error.code().as_str(),
-        "status": error.http_status(),
-        "description": error.description(),
-        "wwwAuthenticate": error.www_authenticate(realm),
-        "body": error.json_body(),
-    })
+    object([
+        ("code", error.code().as_str().into()),
+        ("status", u64::from(error.http_status()).into()),
+        ("description", error.description().into()),
+        ("wwwAuthenticate", error.www_authenticate(realm).into()),
+        ("body", error.json_body().into()),
+    ])
     .to_string()
 }
 
@@ -273,7 +228,7 @@ impl Core {
     /// A verifier from the JSON text of the core options, with no keys yet.
     #[wasm_bindgen(constructor)]
     pub fn new(options: &str) -> Result<Core, JsError> {
-        let options: Options = serde_json::from_str(options).map_err(config_error)?;
+        let options = Options::parse(options).map_err(config_error)?;
         let (validation, realm, cache_capacity) = validation(options)?;
         Ok(Core {
             verifier: Verifier::new(validation, KeySet::default()),
@@ -332,7 +287,7 @@ impl Core {
     #[wasm_bindgen(js_name = keyJwk)]
     pub fn key_jwk(&self, index: u32) -> String {
         self.key(index)
-            .map(|key| Value::Object(key.public_members().clone()).to_string())
+            .map(|key| key.public_members().to_string())
             .unwrap_or_default()
     }
 
@@ -350,7 +305,16 @@ impl Core {
         let skipped: Vec<Value> = self
             .skipped
             .iter()
-            .map(|s| json!({ "index": s.index, "kid": s.kid, "reason": s.reason }))
+            .map(|s| {
+                let index = u64::try_from(s.index).unwrap_or(u64::MAX);
+                let kid = s.kid.clone().map_or(Value::Null, Value::String);
+                let reason = s.reason.as_str().into();
+                Value::Object(object([
+                    ("index", index.into()),
+                    ("kid", kid),
+                    ("reason", reason),
+                ]))
+            })
             .collect();
         Value::Array(skipped).to_string()
     }
@@ -373,15 +337,11 @@ impl Core {
     /// the call then returns 1 and earlier ids are void.
     #[wasm_bindgen(js_name = addRequirements)]
     pub fn add_requirements(&mut self, options: &str) -> Result<u32, JsError> {
-        let call: CallOptions = serde_json::from_str(options).map_err(config_error)?;
+        let call = CallOptions::parse(options).map_err(config_error)?;
         if self.requirements.len() >= MAX_REQUIREMENT_SETS {
             self.requirements.truncate(1);
         }
-        self.requirements.push(requirements(
-            call.required_scopes,
-            call.scopes_any,
-            call.claims,
-        ));
+        self.requirements.push(requirements(call));
         Ok(u32::try_from(self.requirements.len().saturating_sub(1)).unwrap_or(0))
     }
 
@@ -741,7 +701,7 @@ fn write_scopes(out: &mut Vec<u8>, scopes: &[String]) -> usize {
         if i > 0 {
             out.push(b',');
         }
-        // Most scopes need no escaping; the rest go through serde_json.
+        // Most scopes need no escaping; the rest go through the JSON writer.
         if scope.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
             out.push(b'"');
             out.extend_from_slice(scope.as_bytes());
@@ -813,11 +773,12 @@ pub fn decode_token(token: &str) -> Result<String, JsValue> {
         Ok(decoded) => {
             let default_claims = Validation::default().scope_claims;
             let scopes = granted_scopes(&decoded.payload, &default_claims).unwrap_or_default();
-            Ok(json!({
-                "header": decoded.header,
-                "payload": decoded.payload,
-                "scopes": scopes,
-            })
+            let scopes = scopes.into_iter().map(Value::String).collect();
+            Ok(object([
+                ("header", Value::Object(decoded.header)),
+                ("payload", Value::Object(decoded.payload)),
+                ("scopes", Value::Array(scopes)),
+            ])
             .to_string())
         }
         Err(error) => Err(JsValue::from_str(&error_json(&error, DEFAULT_REALM))),

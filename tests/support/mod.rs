@@ -80,8 +80,8 @@ pub fn case_settings(table: &Value, options: &Value) -> (Validation, Requirement
     if let Some(rules) = options.get("claims").and_then(Value::as_object) {
         for (name, values) in rules {
             let values = match values {
-                Value::Array(items) => items.clone(),
-                other => vec![other.clone()],
+                Value::Array(items) => items.iter().map(core_value).collect(),
+                other => vec![core_value(other)],
             };
             requirements
                 .claims
@@ -98,4 +98,10 @@ pub fn case_settings(table: &Value, options: &Value) -> (Validation, Requirement
                 .as_secs()
         });
     (validation, requirements, now)
+}
+
+/// The core's JSON value for a serde_json one (the table is read with
+/// serde_json; the core has its own JSON).
+pub fn core_value(value: &Value) -> jwtgate::json::Value {
+    jwtgate::json::parse(value.to_string().as_bytes()).expect("serde_json writes JSON")
 }

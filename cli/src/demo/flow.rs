@@ -120,8 +120,8 @@ impl Walk {
             if let Ok(decoded) =
                 jwtgate::decode_unverified(token, jwtgate::jws::DEFAULT_MAX_TOKEN_BYTES)
             {
-                println!("     header  {}", Value::Object(decoded.header));
-                println!("     claims  {}", Value::Object(decoded.payload));
+                println!("     header  {}", decoded.header);
+                println!("     claims  {}", decoded.payload);
             }
         }
         token

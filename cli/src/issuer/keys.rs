@@ -68,7 +68,7 @@ impl SigningKey {
                 json!({"kty": "OKP", "crv": "Ed25519", "x": encode(key.verifying_key().as_bytes())}),
             ),
         };
-        let object = public.as_object().cloned().unwrap_or_default();
+        let object = jwtgate::json::parse_object(public.to_string().as_bytes())?;
         let parsed = jwtgate::Jwk::from_object(&object)
             .map_err(|err| format!("generated key unusable: {err}"))?;
         let kid = kid.unwrap_or_else(|| parsed.thumbprint().chars().take(16).collect());

@@ -4,11 +4,11 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use jwtgate::json::{Map, Value};
 use jwtgate::{Error, ErrorCode, Verified};
 use proxy_wasm::hostcalls;
 use proxy_wasm::traits::{Context, HttpContext};
 use proxy_wasm::types::{Action, LogLevel, MapType};
-use serde_json::Value;
 
 use super::gate::{log, now_ms, Decision, Gate, WaitFor, Waiter};
 use crate::config::Provider;
@@ -270,10 +270,10 @@ fn respond_error(error: &Error, realm: &str) {
 }
 
 fn respond(status: u32, challenge: Option<&str>, code: &str, description: &str) {
-    let mut body = serde_json::Map::new();
+    let mut body = Map::new();
     body.insert("error".into(), code.into());
     body.insert("error_description".into(), description.into());
-    let body = Value::Object(body).to_string();
+    let body = body.to_string();
     let mut headers = vec![
         ("content-type", "application/json"),
         ("cache-control", "no-store"),
