@@ -198,7 +198,13 @@ impl Parser<'_> {
                 self.pos += 1;
             }
             // `start` and `pos` sit next to ASCII bytes: char boundaries.
-            out.push_str(self.text.get(start..self.pos).unwrap_or_default());
+            let plain = self.text.get(start..self.pos).unwrap_or_default();
+            if out.is_empty() && self.peek() == Some(b'"') {
+                // Most strings have no escape: one allocation of their size.
+                self.pos += 1;
+                return Ok(String::from(plain));
+            }
+            out.push_str(plain);
             match self.next() {
                 Some(b'"') => return Ok(out),
                 Some(b'\\') => out.push(self.escape()?),
@@ -504,6 +510,9 @@ impl Number {
     /// Rounded down to an integer, saturating at the `i64` range (for
     /// NumericDate claims: `1.9` is 1, `-1.5` is -2, `1e400` is `i64::MAX`).
     pub fn floor_i64(&self) -> i64 {
+        if let Some(integer) = self.as_i64() {
+            return integer;
+        }
         let Decimal {
             negative,
             digits,
