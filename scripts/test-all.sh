@@ -16,7 +16,7 @@ rustup component list --installed | grep -q '^clippy' || rustup component add cl
 
 section "format and lints"
 cargo fmt --all -- --check
-cargo clippy -j2 -p jwtgate -p jwtgate-cli -p jwtgate-envoy --all-targets -- -D warnings
+cargo clippy -j2 -p jwtgate -p jwtgate-crypto -p jwtgate-cli -p jwtgate-envoy -p jwtgate-js --all-targets -- -D warnings
 cargo clippy -j2 -p jwtgate --no-default-features --all-targets -- -D warnings
 cargo clippy -j2 -p jwtgate-envoy --target wasm32-wasip1 -- -D warnings
 cargo clippy -j2 -p jwtgate-js --target wasm32-unknown-unknown -- -D warnings
@@ -26,8 +26,8 @@ cargo build -j2 -p jwtgate --target wasm32-unknown-unknown
 cargo build -j2 -p jwtgate --target wasm32-wasip1
 cargo build -j2 -p jwtgate --no-default-features --target wasm32-unknown-unknown
 
-section "core, command and filter unit tests (includes the bounded property-based fuzz passes)"
-cargo test -j2 -p jwtgate -p jwtgate-cli -p jwtgate-envoy
+section "core, crypto, command, filter and npm-glue unit tests (includes the bounded property-based fuzz passes)"
+cargo test -j2 -p jwtgate -p jwtgate-crypto -p jwtgate-cli -p jwtgate-envoy -p jwtgate-js
 # The core as the Envoy filter builds it: no pure-Rust ECDSA.
 cargo test -j2 -p jwtgate --no-default-features
 

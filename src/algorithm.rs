@@ -2,6 +2,8 @@
 
 use core::fmt;
 
+pub use jwtgate_crypto::{Curve, HashAlgorithm};
+
 /// A JWS `alg` value (RFC 7518 §3, RFC 8037 §3.1). `none` is deliberately absent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -34,17 +36,6 @@ pub enum Algorithm {
     EdDSA,
 }
 
-/// The hash an algorithm signs over.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HashAlgorithm {
-    /// SHA-256.
-    Sha256,
-    /// SHA-384.
-    Sha384,
-    /// SHA-512 (EdDSA hashes internally; reported as SHA-512).
-    Sha512,
-}
-
 /// The key family an algorithm needs (`kty`, and `crv` where it applies).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyFamily {
@@ -56,37 +47,6 @@ pub enum KeyFamily {
     Ec(Curve),
     /// `kty: OKP`, `crv: Ed25519`.
     Ed25519,
-}
-
-/// NIST curves for ECDSA.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Curve {
-    /// P-256 (secp256r1).
-    P256,
-    /// P-384 (secp384r1).
-    P384,
-    /// P-521 (secp521r1).
-    P521,
-}
-
-impl Curve {
-    /// The JWK `crv` name.
-    pub const fn name(self) -> &'static str {
-        match self {
-            Curve::P256 => "P-256",
-            Curve::P384 => "P-384",
-            Curve::P521 => "P-521",
-        }
-    }
-
-    /// Byte length of one coordinate (and of `r` and `s` in a JWS signature).
-    pub const fn coordinate_len(self) -> usize {
-        match self {
-            Curve::P256 => 32,
-            Curve::P384 => 48,
-            Curve::P521 => 66,
-        }
-    }
 }
 
 impl Algorithm {
@@ -175,26 +135,6 @@ impl Algorithm {
     /// Whether this is an HMAC (shared-secret) algorithm.
     pub const fn is_symmetric(self) -> bool {
         matches!(self.key_family(), KeyFamily::Oct)
-    }
-}
-
-impl HashAlgorithm {
-    /// Digest length in bytes.
-    pub const fn output_len(self) -> usize {
-        match self {
-            HashAlgorithm::Sha256 => 32,
-            HashAlgorithm::Sha384 => 48,
-            HashAlgorithm::Sha512 => 64,
-        }
-    }
-
-    /// The name BoringSSL / Envoy use (`sha256`, ...).
-    pub const fn name(self) -> &'static str {
-        match self {
-            HashAlgorithm::Sha256 => "sha256",
-            HashAlgorithm::Sha384 => "sha384",
-            HashAlgorithm::Sha512 => "sha512",
-        }
     }
 }
 

@@ -10,7 +10,7 @@
 use alloc::vec::Vec;
 
 use crate::algorithm::Curve;
-use crate::ec;
+use jwtgate_crypto::ec;
 
 const SEQUENCE: u8 = 0x30;
 const INTEGER: u8 = 0x02;

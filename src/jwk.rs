@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use crate::algorithm::{Algorithm, Curve, KeyFamily};
 use crate::base64url;
 use crate::der;
-use crate::ec::EcPoint;
+use jwtgate_crypto::ec::EcPoint;
 
 /// Smallest RSA modulus accepted, in bits.
 pub const MIN_RSA_BITS: usize = 2048;
@@ -25,7 +25,7 @@ pub const MIN_RSA_BITS: usize = 2048;
 #[non_exhaustive]
 pub enum KeyMaterial {
     /// An RSA public key, with its Montgomery parameters precomputed.
-    Rsa(crate::alg::RsaKey),
+    Rsa(jwtgate_crypto::rsa::RsaKey),
     /// A public point on P-256, P-384 or P-521.
     Ec(EcPoint),
     /// An Ed25519 public key.
@@ -226,7 +226,7 @@ type Parsed = (KeyMaterial, Map);
 fn parse_rsa(object: &Map) -> Result<Parsed, String> {
     let n = required_bytes(object, "n")?;
     let e = required_bytes(object, "e")?;
-    let key = crate::alg::RsaKey::from_be_bytes(&n, &e)?;
+    let key = jwtgate_crypto::rsa::RsaKey::from_be_bytes(&n, &e)?;
     if key.bits() < MIN_RSA_BITS {
         return Err(format!(
             "RSA key too weak: {} bits, minimum {MIN_RSA_BITS}",

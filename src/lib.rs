@@ -62,7 +62,7 @@ pub mod cache;
 pub mod claims;
 pub mod config;
 pub mod der;
-pub mod ec;
+pub use jwtgate_crypto::ec;
 pub mod error;
 pub mod header;
 pub mod json;

@@ -1,12 +1,8 @@
 //! Signature verification behind a provider trait, so that hosts with faster
 //! crypto (Envoy's BoringSSL, WebCrypto) can take over from pure Rust.
 
-use jwt_compact::{
-    alg::{Ed25519, Hs256, Hs256Key, Hs384, Hs384Key, Hs512, Hs512Key},
-    AlgorithmSignature,
-};
+use jwtgate_crypto::rsa::Rsa;
 
-use crate::alg::Rsa;
 use crate::algorithm::Algorithm;
 use crate::jwk::{Jwk, KeyMaterial};
 
@@ -39,14 +35,8 @@ pub struct RustCrypto;
 impl CryptoProvider for RustCrypto {
     fn verify(&self, alg: Algorithm, key: &Jwk, message: &[u8], signature: &[u8]) -> bool {
         match (alg, key.material()) {
-            (Algorithm::HS256, KeyMaterial::Oct(k)) => {
-                check(Hs256, &Hs256Key::new(k), message, signature)
-            }
-            (Algorithm::HS384, KeyMaterial::Oct(k)) => {
-                check(Hs384, &Hs384Key::new(k), message, signature)
-            }
-            (Algorithm::HS512, KeyMaterial::Oct(k)) => {
-                check(Hs512, &Hs512Key::new(k), message, signature)
+            (Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512, KeyMaterial::Oct(secret)) => {
+                jwtgate_crypto::hmac(alg.hash(), secret, message, signature)
             }
             (Algorithm::RS256, KeyMaterial::Rsa(k)) => Rsa::rs256().verify(k, message, signature),
             (Algorithm::RS384, KeyMaterial::Rsa(k)) => Rsa::rs384().verify(k, message, signature),
@@ -56,26 +46,25 @@ impl CryptoProvider for RustCrypto {
             (Algorithm::PS512, KeyMaterial::Rsa(k)) => Rsa::ps512().verify(k, message, signature),
             #[cfg(feature = "p256")]
             (Algorithm::ES256, KeyMaterial::Ec(point))
-                if point.curve() == crate::algorithm::Curve::P256 =>
+                if point.curve() == jwtgate_crypto::Curve::P256 =>
             {
-                p256::ecdsa::VerifyingKey::from_sec1_bytes(point.sec1())
-                    .is_ok_and(|key| check(jwt_compact::alg::Es256, &key, message, signature))
+                jwtgate_crypto::es256(point.sec1(), message, signature)
             }
             #[cfg(feature = "p384")]
             (Algorithm::ES384, KeyMaterial::Ec(point))
-                if point.curve() == crate::algorithm::Curve::P384 =>
+                if point.curve() == jwtgate_crypto::Curve::P384 =>
             {
-                p384::ecdsa::VerifyingKey::from_sec1_bytes(point.sec1())
-                    .is_ok_and(|key| check(crate::alg::Es384, &key, message, signature))
+                jwtgate_crypto::es384(point.sec1(), message, signature)
             }
             #[cfg(feature = "p521")]
             (Algorithm::ES512, KeyMaterial::Ec(point))
-                if point.curve() == crate::algorithm::Curve::P521 =>
+                if point.curve() == jwtgate_crypto::Curve::P521 =>
             {
-                p521::ecdsa::VerifyingKey::from_sec1_bytes(point.sec1())
-                    .is_ok_and(|key| check(crate::alg::Es512, &key, message, signature))
+                jwtgate_crypto::es512(point.sec1(), message, signature)
             }
-            (Algorithm::EdDSA, KeyMaterial::Ed25519(k)) => check(Ed25519, k, message, signature),
+            (Algorithm::EdDSA, KeyMaterial::Ed25519(k)) => {
+                jwtgate_crypto::ed25519(k, message, signature)
+            }
             _ => false,
         }
     }
@@ -86,17 +75,4 @@ impl CryptoProvider for RustCrypto {
             || (alg == Algorithm::ES512 && !cfg!(feature = "p521"));
         !left_out
     }
-}
-
-fn check<A: jwt_compact::Algorithm>(
-    alg: A,
-    key: &A::VerifyingKey,
-    message: &[u8],
-    signature: &[u8],
-) -> bool {
-    if A::Signature::LENGTH.is_some_and(|len| len.get() != signature.len()) {
-        return false;
-    }
-    A::Signature::try_from_slice(signature)
-        .is_ok_and(|signature| alg.verify_signature(&signature, key, message))
 }

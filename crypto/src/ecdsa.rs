@@ -1,3 +1,6 @@
+//! ES384 and ES512 as jwt-compact [`Algorithm`]s on RustCrypto's `p384`/`p521`
+//! (features `p384` and `p521`; jwt-compact 0.8 ships `ES256` only).
+
 use alloc::borrow::Cow;
 use core::num::NonZeroUsize;
 use jwt_compact::{Algorithm, AlgorithmSignature};

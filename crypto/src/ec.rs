@@ -13,7 +13,7 @@ use crypto_bigint::{
     U576,
 };
 
-use crate::algorithm::Curve;
+use crate::Curve;
 
 /// A public point on a NIST curve, checked to lie on it (not the point at
 /// infinity, which has no affine coordinates).
@@ -87,10 +87,10 @@ fn on_curve(p: &[u8], b: &[u8], x: &[u8], y: &[u8]) -> bool {
         return false;
     }
     let (Some(p), Some(b), Some(x), Some(y)) = (
-        crate::alg::uint_from_be::<{ U576::LIMBS }>(p),
-        crate::alg::uint_from_be::<{ U576::LIMBS }>(b),
-        crate::alg::uint_from_be::<{ U576::LIMBS }>(x),
-        crate::alg::uint_from_be::<{ U576::LIMBS }>(y),
+        crate::rsa::uint_from_be::<{ U576::LIMBS }>(p),
+        crate::rsa::uint_from_be::<{ U576::LIMBS }>(b),
+        crate::rsa::uint_from_be::<{ U576::LIMBS }>(x),
+        crate::rsa::uint_from_be::<{ U576::LIMBS }>(y),
     ) else {
         return false;
     };

@@ -30,6 +30,8 @@ use core::fmt;
 use crypto_bigint::{modular::montgomery_reduction, Limb, Uint, Word, U2048, U3072, U4096};
 use sha2::{Digest, Sha256, Sha384, Sha512};
 
+use crate::HashAlgorithm;
+
 /// Bytes per crypto-bigint limb (4 on wasm32, 8 on 64-bit targets).
 const WORD_BYTES: usize = core::mem::size_of::<Word>();
 
@@ -290,14 +292,6 @@ fn strip_leading_zeros(bytes: &[u8]) -> &[u8] {
     bytes.get(start..).unwrap_or_default()
 }
 
-/// The hash of a JWS RSA algorithm.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Hash {
-    Sha256,
-    Sha384,
-    Sha512,
-}
-
 /// The padding of a JWS RSA algorithm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Padding {
@@ -322,7 +316,7 @@ const SHA512_PREFIX: [u8; 19] = [
 /// `RS256/384/512` and `PS256/384/512` verification with an [`RsaKey`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rsa {
-    hash: Hash,
+    hash: HashAlgorithm,
     padding: Padding,
 }
 
@@ -330,7 +324,7 @@ impl Rsa {
     /// `RS256`: RSASSA-PKCS1-v1_5 with SHA-256.
     pub const fn rs256() -> Rsa {
         Rsa {
-            hash: Hash::Sha256,
+            hash: HashAlgorithm::Sha256,
             padding: Padding::Pkcs1v15,
         }
     }
@@ -338,7 +332,7 @@ impl Rsa {
     /// `RS384`: RSASSA-PKCS1-v1_5 with SHA-384.
     pub const fn rs384() -> Rsa {
         Rsa {
-            hash: Hash::Sha384,
+            hash: HashAlgorithm::Sha384,
             padding: Padding::Pkcs1v15,
         }
     }
@@ -346,7 +340,7 @@ impl Rsa {
     /// `RS512`: RSASSA-PKCS1-v1_5 with SHA-512.
     pub const fn rs512() -> Rsa {
         Rsa {
-            hash: Hash::Sha512,
+            hash: HashAlgorithm::Sha512,
             padding: Padding::Pkcs1v15,
         }
     }
@@ -354,7 +348,7 @@ impl Rsa {
     /// `PS256`: RSASSA-PSS with SHA-256, MGF1-SHA-256, 32-byte salt.
     pub const fn ps256() -> Rsa {
         Rsa {
-            hash: Hash::Sha256,
+            hash: HashAlgorithm::Sha256,
             padding: Padding::Pss,
         }
     }
@@ -362,7 +356,7 @@ impl Rsa {
     /// `PS384`: RSASSA-PSS with SHA-384, MGF1-SHA-384, 48-byte salt.
     pub const fn ps384() -> Rsa {
         Rsa {
-            hash: Hash::Sha384,
+            hash: HashAlgorithm::Sha384,
             padding: Padding::Pss,
         }
     }
@@ -370,7 +364,7 @@ impl Rsa {
     /// `PS512`: RSASSA-PSS with SHA-512, MGF1-SHA-512, 64-byte salt.
     pub const fn ps512() -> Rsa {
         Rsa {
-            hash: Hash::Sha512,
+            hash: HashAlgorithm::Sha512,
             padding: Padding::Pss,
         }
     }
@@ -381,22 +375,22 @@ impl Rsa {
             return false;
         };
         match (self.padding, self.hash) {
-            (Padding::Pkcs1v15, Hash::Sha256) => {
+            (Padding::Pkcs1v15, HashAlgorithm::Sha256) => {
                 pkcs1v15_matches(&em, &SHA256_PREFIX, &Sha256::digest(message))
             }
-            (Padding::Pkcs1v15, Hash::Sha384) => {
+            (Padding::Pkcs1v15, HashAlgorithm::Sha384) => {
                 pkcs1v15_matches(&em, &SHA384_PREFIX, &Sha384::digest(message))
             }
-            (Padding::Pkcs1v15, Hash::Sha512) => {
+            (Padding::Pkcs1v15, HashAlgorithm::Sha512) => {
                 pkcs1v15_matches(&em, &SHA512_PREFIX, &Sha512::digest(message))
             }
-            (Padding::Pss, Hash::Sha256) => {
+            (Padding::Pss, HashAlgorithm::Sha256) => {
                 pss_matches::<Sha256>(&em, key.bits, &Sha256::digest(message))
             }
-            (Padding::Pss, Hash::Sha384) => {
+            (Padding::Pss, HashAlgorithm::Sha384) => {
                 pss_matches::<Sha384>(&em, key.bits, &Sha384::digest(message))
             }
-            (Padding::Pss, Hash::Sha512) => {
+            (Padding::Pss, HashAlgorithm::Sha512) => {
                 pss_matches::<Sha512>(&em, key.bits, &Sha512::digest(message))
             }
         }
