@@ -789,6 +789,20 @@ fn main() {
         json!({"claims": {"roles": "admin"}}),
         ok(&["payments:read"]),
     );
+    // Numbers compare as decimal values: a rule on 1 accepts the token's
+    // 1.0, not 1.5.
+    case(
+        "claim_rule_number_as_decimal",
+        token(rs_h.clone(), with(claims(), json!({"tier": 1.0})), &rs),
+        json!({"claims": {"tier": [1, 2]}}),
+        ok(&["payments:read"]),
+    );
+    case(
+        "claim_rule_number_mismatch",
+        token(rs_h.clone(), with(claims(), json!({"tier": 1.5})), &rs),
+        json!({"claims": {"tier": [1, 2]}}),
+        err("claim_invalid"),
+    );
     case(
         "claim_rule_mismatch",
         rw,

@@ -24,7 +24,8 @@ pub struct Requirements {
 pub struct ClaimRule {
     /// Claim name or dotted path.
     pub name: String,
-    /// Accepted values (JSON values compare exactly).
+    /// Accepted values: equal as JSON values, numbers as decimal values
+    /// (`1` and `1.0` are equal).
     pub values: Vec<Value>,
 }
 
