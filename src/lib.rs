@@ -12,7 +12,7 @@
 //!
 //! ## Algorithms
 //!
-//! | `alg` | key | pure-Rust implementation | default allowlist |
+//! | `alg` | key | pure-Rust implementation ([`RustCrypto`], crate `jwtgate-crypto`) | default allowlist |
 //! |---|---|---|---|
 //! | HS256/384/512 | `oct`, secret >= hash length | jwt-compact (`hmac`) | no |
 //! | RS256/384/512 | `RSA`, 2048..=4096 bits | jwtgate [`alg::Rsa`] (`crypto-bigint`) | yes |
@@ -30,9 +30,12 @@
 //! `algorithm_not_allowed` for its algorithm. `std` adds
 //! `std::error::Error`.
 //!
-//! `none` is never accepted. Hosts may verify signatures with their own
-//! crypto through [`CryptoProvider`]; every provider must agree with
-//! [`RustCrypto`].
+//! Hosts may verify signatures with their own crypto through
+//! [`CryptoProvider`]; every provider must agree with [`RustCrypto`].
+//!
+//! Token and key-set JSON goes through the core's own strict parser
+//! ([`json`]): repeated member names are refused at any depth and numbers
+//! keep their text.
 //!
 //! ## Example
 //!
