@@ -506,6 +506,17 @@ impl Map {
     }
 }
 
+/// An object from its members; a name given twice keeps the last value.
+impl<N: Into<String>> FromIterator<(N, Value)> for Map {
+    fn from_iter<I: IntoIterator<Item = (N, Value)>>(members: I) -> Map {
+        let mut map = Map::new();
+        for (name, value) in members {
+            map.insert(name.into(), value);
+        }
+        map
+    }
+}
+
 impl IntoIterator for Map {
     type Item = (String, Value);
     type IntoIter = IntoIter;
@@ -817,6 +828,14 @@ mod tests {
         assert_eq!(map.insert("d".into(), Value::Null), None);
         assert_eq!(map.insert("a".into(), Value::Null), Some(Value::from(2u64)));
         assert_eq!(map.len(), 4);
+        let collected: Map = [
+            ("b", Value::Null),
+            ("a", Value::from(1u64)),
+            ("b", Value::from(2u64)),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(collected.to_string(), r#"{"a":1,"b":2}"#);
         assert_eq!(
             Value::Object(map).to_string(),
             r#"{"a":null,"b":3,"c":1,"d":null}"#

@@ -172,17 +172,8 @@ fn seconds(now: f64) -> u64 {
     now.max(0.0) as u64
 }
 
-/// A JSON object from its members.
-fn object<const N: usize>(members: [(&str, Value); N]) -> Map {
-    let mut map = Map::new();
-    for (name, value) in members {
-        map.insert(String::from(name), value);
-    }
-    map
-}
-
 fn error_json(error: &Error, realm: &str) -> String {
-    object([
+    Map::from_iter([
         ("code", error.code().as_str().into()),
         ("status", u64::from(error.http_status()).into()),
         ("description", error.description().into()),
@@ -309,7 +300,7 @@ impl Core {
                 let index = u64::try_from(s.index).unwrap_or(u64::MAX);
                 let kid = s.kid.clone().map_or(Value::Null, Value::String);
                 let reason = s.reason.as_str().into();
-                Value::Object(object([
+                Value::Object(Map::from_iter([
                     ("index", index.into()),
                     ("kid", kid),
                     ("reason", reason),
@@ -774,7 +765,7 @@ pub fn decode_token(token: &str) -> Result<String, JsValue> {
             let default_claims = Validation::default().scope_claims;
             let scopes = granted_scopes(&decoded.payload, &default_claims).unwrap_or_default();
             let scopes = scopes.into_iter().map(Value::String).collect();
-            Ok(object([
+            Ok(Map::from_iter([
                 ("header", Value::Object(decoded.header)),
                 ("payload", Value::Object(decoded.payload)),
                 ("scopes", Value::Array(scopes)),

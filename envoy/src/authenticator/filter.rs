@@ -270,10 +270,11 @@ fn respond_error(error: &Error, realm: &str) {
 }
 
 fn respond(status: u32, challenge: Option<&str>, code: &str, description: &str) {
-    let mut body = Map::new();
-    body.insert("error".into(), code.into());
-    body.insert("error_description".into(), description.into());
-    let body = body.to_string();
+    let body = Map::from_iter([
+        ("error", code.into()),
+        ("error_description", description.into()),
+    ])
+    .to_string();
     let mut headers = vec![
         ("content-type", "application/json"),
         ("cache-control", "no-store"),
